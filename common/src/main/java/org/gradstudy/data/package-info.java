@@ -1,0 +1,2 @@
+/** Synthetic data sets generated deterministically from a trial's seed. */
+package org.gradstudy.data;

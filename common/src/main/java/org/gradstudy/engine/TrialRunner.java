@@ -1,0 +1,102 @@
+package org.gradstudy.engine;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.gradstudy.data.DataSplit;
+import org.gradstudy.data.Datasets;
+import org.gradstudy.result.TrialResult;
+import org.gradstudy.result.TrialStatus;
+import org.gradstudy.result.Versions;
+import org.gradstudy.study.TrialConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one trial from its config alone: generates the data, builds the network, trains it step by
+ * step under the probe and evaluates it. Never throws: an exception becomes a {@code failed} result,
+ * a non-finite loss or gradient a {@code diverged} one, each with the statistics recorded until then.
+ */
+public final class TrialRunner {
+    private TrialRunner() {}
+
+    /** Runs {@code trial}; {@code executor} and {@code versions} are recorded as given. */
+    public static TrialResult run(TrialConfig trial, String executor, String versions) {
+        long start = System.nanoTime();
+        GradientProbe probe = null;
+        int stepsRun = 0;
+        try {
+            DataSplit data = Datasets.generate(trial.training(), trial.seed());
+            ProbedNetwork built = NetworkFactory.build(trial);
+            MultiLayerNetwork net = built.net();
+            probe = new GradientProbe(built.slots(), trial.probe(), trial.training().steps());
+            net.setListeners(probe);
+            stepsRun = train(net, probe, data, trial);
+            TrialStatus status = probe.firstNonFiniteStep() == null ? TrialStatus.OK : TrialStatus.DIVERGED;
+            double[] trainEval = evaluate(net, data.trainX(), data.trainY());
+            double[] testEval = evaluate(net, data.testX(), data.testY());
+            return new TrialResult(trial, status, null, probe.firstNonFiniteStep(), stepsRun,
+                    finite(trainEval[0]), finite(trainEval[1]), finite(testEval[0]), finite(testEval[1]),
+                    net.numParams(), millisSince(start), executor, versions, probe.stats());
+        } catch (Exception | LinkageError | OutOfMemoryError | StackOverflowError | AssertionError e) {
+            String error = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            return new TrialResult(trial, TrialStatus.FAILED, error, probe == null ? null : probe.firstNonFiniteStep(),
+                    probe == null ? 0 : probe.stepsSeen(), null, null, null, null,
+                    NetworkFactory.parameterCount(trial), millisSince(start), executor, versions,
+                    probe == null ? List.of() : probe.stats());
+        } finally {
+            // ND4J workspaces belong to the thread, and Spark reuses executor threads across tasks.
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        }
+    }
+
+    /** Runs one trial outside any engine, recording the local host as the executor. */
+    public static TrialResult run(TrialConfig trial) {
+        return run(trial, "local", Versions.summary(null));
+    }
+
+    /** Trains {@code steps} minibatch steps over reshuffled epochs; stops at the first non-finite step. */
+    private static int train(MultiLayerNetwork net, GradientProbe probe, DataSplit data, TrialConfig trial) {
+        int n = data.trainSize();
+        int batch = trial.training().batchSize();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        SplittableRandom rnd = new SplittableRandom(trial.seed() + 1);
+        int pos = n;
+        int[] rows = new int[batch];
+        for (int step = 0; step < trial.training().steps(); step++) {
+            if (pos + batch > n) { // new epoch: reshuffle, drop the incomplete tail
+                for (int i = n - 1; i > 0; i--) {
+                    int j = rnd.nextInt(i + 1);
+                    int t = order[i]; order[i] = order[j]; order[j] = t;
+                }
+                pos = 0;
+            }
+            System.arraycopy(order, pos, rows, 0, batch);
+            pos += batch;
+            probe.batchSize(batch);
+            net.fit(data.trainX().getRows(rows), data.trainY().getRows(rows));
+            if (probe.firstNonFiniteStep() != null) return step + 1;
+        }
+        return trial.training().steps();
+    }
+
+    /** Mean cross-entropy and accuracy of the network on (x, y), in double. */
+    static double[] evaluate(MultiLayerNetwork net, INDArray x, INDArray y) {
+        INDArray p = net.output(x, false).castTo(DataType.DOUBLE);
+        INDArray yd = y.castTo(DataType.DOUBLE);
+        double pTrueMin = 1e-300; // log(0) would be -inf for a confidently wrong but finite network
+        INDArray pTrue = Transforms.max(p.mul(yd).sum(1), pTrueMin, false);
+        double loss = -Transforms.log(pTrue, false).meanNumber().doubleValue();
+        if (!Double.isFinite(p.sumNumber().doubleValue())) return new double[] {Double.NaN, Double.NaN};
+        double acc = p.argMax(1).eq(yd.argMax(1)).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+        return new double[] {loss, acc};
+    }
+
+    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
+
+    private static long millisSince(long startNanos) { return (System.nanoTime() - startNanos) / 1_000_000; }
+}

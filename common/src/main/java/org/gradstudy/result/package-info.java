@@ -1,0 +1,2 @@
+/** What a trial produces: its status, metrics and per-layer statistics, as records. */
+package org.gradstudy.result;

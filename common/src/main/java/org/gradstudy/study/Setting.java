@@ -1,0 +1,82 @@
+package org.gradstudy.study;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every study-file key that is not an axis: its path, domain, default and doc, in one place. The
+ * parser, the {@code keys} command and the README's key table all come from here.
+ */
+public enum Setting {
+    NAME("name", Kind.NAME, null, 0, 0,
+            "study name: letters, digits, '-' and '_'; partitions the tables (default: the file name without .conf)"),
+    SEED("seed", Kind.LONG, 1L, Long.MIN_VALUE, Long.MAX_VALUE,
+            "study seed; every trial's seed derives from it and the trial's replicate index"),
+    REPLICATES("replicates", Kind.INT, 1, 1, 1000,
+            "independent seeds per grid point"),
+    STEPS("training.steps", Kind.INT, 200, 1, 10_000_000,
+            "minibatch training steps per trial"),
+    BATCH_SIZE("training.batch-size", Kind.INT, 64, 1, 65_536,
+            "examples per minibatch"),
+    DATASET("training.dataset", Kind.DATASET, DatasetKind.SPIRALS, 0, 0,
+            "synthetic data set: " + Keyed.allowed(DatasetKind.class)),
+    SAMPLES("training.samples", Kind.INT, 2048, 4, 10_000_000,
+            "examples generated per trial, train and held-out together"),
+    CLASSES("training.classes", Kind.INT, 3, 2, 1000,
+            "number of classes (spiral arms, teacher outputs)"),
+    INPUT_DIM("training.input-dim", Kind.INT, 16, 1, 100_000,
+            "input dimensions of the teacher data set (spirals are always 2-d)"),
+    TEST_FRACTION("training.test-fraction", Kind.FRACTION, 0.2, 0, 0,
+            "share of the examples held out for evaluation, in (0, 1)"),
+    PRECISION("training.precision", Kind.PRECISION, Precision.DOUBLE, 0, 0,
+            "float or double training; double keeps vanishing gradients below 1e-19 from underflowing"),
+    PROBE_EVERY("probe.every", Kind.INT, 10, 1, 10_000_000,
+            "record gradient statistics every k steps (step 0 and the last step always)");
+
+    /** The types of value a setting takes. */
+    public enum Kind { NAME, LONG, INT, FRACTION, DATASET, PRECISION }
+
+    private final String path;
+    private final Kind kind;
+    private final Object defaultValue;
+    private final long min;
+    private final long max;
+    private final String doc;
+
+    Setting(String path, Kind kind, Object defaultValue, long min, long max, String doc) {
+        this.path = path;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.doc = doc;
+    }
+
+    public String path() { return path; }
+
+    public Kind kind() { return kind; }
+
+    public Object defaultValue() { return defaultValue; }
+
+    public long min() { return min; }
+
+    public long max() { return max; }
+
+    public String doc() { return doc; }
+
+    /** Human text of the allowed values, used in error messages. */
+    public String allowed() {
+        return switch (kind) {
+            case NAME -> "letters, digits, '-' and '_' (1 to 64 characters)";
+            case LONG -> "an integer";
+            case INT -> "an integer from " + min + " to " + max;
+            case FRACTION -> "a number > 0 and < 1";
+            case DATASET -> "one of " + Keyed.allowed(DatasetKind.class);
+            case PRECISION -> "one of " + Keyed.allowed(Precision.class);
+        };
+    }
+
+    public static Optional<Setting> byPath(String path) {
+        return Arrays.stream(values()).filter(s -> s.path.equals(path)).findFirst();
+    }
+}

@@ -1,0 +1,101 @@
+package org.gradstudy.theory;
+
+import org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator;
+import org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory;
+import org.gradstudy.engine.NetworkFactory;
+import org.gradstudy.study.Activation;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Mean-field predictions (Schoenholz et al. 2017) for a deep fully connected network at
+ * initialization with weights N(0, s / fan_in), zero biases and unit-variance inputs: the factor chi
+ * by which the back-propagated signal's squared norm changes per layer, evaluated at the forward
+ * variance fixed point q* = s E[phi(sqrt(q*) z)^2]. The norm changes by sqrt(chi) per layer.
+ */
+public final class MeanField {
+    private static final GaussIntegrator[] HALVES = {
+            new GaussIntegratorFactory().legendre(200, -12, 0), new GaussIntegratorFactory().legendre(200, 0, 12)};
+
+    private MeanField() {}
+
+    /** chi for activation {@code a} and variance scale {@code s}. */
+    public static double chi(Activation a, double s) {
+        return switch (a) {
+            case IDENTITY -> s;
+            case RELU -> s / 2;
+            case LEAKY_RELU -> s * (1 + NetworkFactory.LEAKY_RELU_SLOPE * NetworkFactory.LEAKY_RELU_SLOPE) / 2;
+            default -> s * gaussianMean(z -> square(derivative(a, Math.sqrt(fixedPoint(a, s)) * z)));
+        };
+    }
+
+    /** Predicted per-layer factor of the back-propagated signal's norm: sqrt(chi). */
+    public static double perLayerFactor(Activation a, double s) { return Math.sqrt(chi(a, s)); }
+
+    /**
+     * Predicted per-layer factor of the back-propagated signal between hidden layer 1 and hidden layer
+     * {@code depth}, following the forward variance layer by layer from {@code q1} (the first layer's
+     * pre-activation variance) instead of assuming the fixed point: exact in the wide limit at any
+     * depth, which matters where q approaches its fixed point slowly (tanh at s = 1 drifts like 1/l).
+     */
+    public static double finiteDepthFactor(Activation a, double s, double q1, int depth) {
+        if (depth < 2) throw new IllegalArgumentException("need at least 2 hidden layers, got " + depth);
+        double q = q1, logChi = 0;
+        for (int l = 1; l < depth; l++) {
+            double ql = q;
+            logChi += Math.log(s * gaussianMean(z -> square(derivative(a, Math.sqrt(ql) * z))));
+            q = s * gaussianMean(z -> square(value(a, Math.sqrt(ql) * z)));
+        }
+        return Math.exp(logChi / (2 * (depth - 1)));
+    }
+
+    /** The forward fixed point q* of the pre-activation variance, iterated from q = 1. */
+    public static double fixedPoint(Activation a, double s) {
+        double q = 1;
+        for (int i = 0; i < 1000; i++) {
+            double qq = q;
+            double next = s * gaussianMean(z -> square(value(a, Math.sqrt(qq) * z)));
+            if (Math.abs(next - q) <= 1e-13 * Math.max(1, q)) return next;
+            q = next;
+        }
+        return q;
+    }
+
+    /** E[f(z)] for z ~ N(0, 1), by Gauss-Legendre on each side of 0 (activations have kinks there). */
+    static double gaussianMean(DoubleUnaryOperator f) {
+        double sum = 0;
+        for (GaussIntegrator g : HALVES)
+            sum += g.integrate(z -> f.applyAsDouble(z) * Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI));
+        return sum;
+    }
+
+    static double value(Activation a, double h) {
+        return switch (a) {
+            case SIGMOID -> 1 / (1 + Math.exp(-h));
+            case TANH -> Math.tanh(h);
+            case RELU -> Math.max(0, h);
+            case LEAKY_RELU -> h > 0 ? h : NetworkFactory.LEAKY_RELU_SLOPE * h;
+            case ELU -> h > 0 ? h : Math.expm1(h);
+            case SELU -> SELU_LAMBDA * (h > 0 ? h : SELU_ALPHA * Math.expm1(h));
+            case IDENTITY -> h;
+        };
+    }
+
+    static double derivative(Activation a, double h) {
+        return switch (a) {
+            case SIGMOID -> { double s = 1 / (1 + Math.exp(-h)); yield s * (1 - s); }
+            case TANH -> { double t = Math.tanh(h); yield 1 - t * t; }
+            case RELU -> h > 0 ? 1 : 0;
+            case LEAKY_RELU -> h > 0 ? 1 : NetworkFactory.LEAKY_RELU_SLOPE;
+            case ELU -> h > 0 ? 1 : Math.exp(h);
+            case SELU -> SELU_LAMBDA * (h > 0 ? 1 : SELU_ALPHA * Math.exp(h));
+            case IDENTITY -> 1;
+        };
+    }
+
+    /** SELU constants of Klambauer et al. 2017 (the ones DL4J uses). */
+    static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    static final double SELU_LAMBDA = 1.0507009873554804934193349852946;
+
+    private static double square(double x) { return x * x; }
+}

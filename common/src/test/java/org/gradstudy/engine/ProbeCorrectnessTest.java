@@ -1,0 +1,99 @@
+package org.gradstudy.engine;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.gradstudy.data.DataSplit;
+import org.gradstudy.data.Datasets;
+import org.gradstudy.result.LayerStat;
+import org.gradstudy.study.Activation;
+import org.gradstudy.study.DatasetKind;
+import org.gradstudy.study.Init;
+import org.gradstudy.study.Optimizer;
+import org.gradstudy.study.Precision;
+import org.gradstudy.study.ProbeSettings;
+import org.gradstudy.study.Training;
+import org.gradstudy.study.TrialConfig;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The probe's gradient statistics equal those of a central finite-difference gradient of the mean loss. */
+class ProbeCorrectnessTest {
+
+    static TrialConfig tiny(Activation a, Init init, int depth, int width, int batch) {
+        Training t = new Training(1, batch, DatasetKind.TEACHER, 64, 3, 4, 0.25, Precision.DOUBLE);
+        return new TrialConfig("t", 7, 0, 12345, a, init, depth, width, 0.1, Optimizer.SGD, t, new ProbeSettings(1));
+    }
+
+    @Test
+    void probeMatchesFiniteDifferencesOfTheMeanLoss() {
+        for (Activation a : List.of(Activation.TANH, Activation.SIGMOID, Activation.ELU)) {
+            TrialConfig trial = tiny(a, Init.XAVIER_NORMAL, 2, 5, 8);
+            DataSplit data = Datasets.generate(trial.training(), trial.seed());
+            INDArray x = data.trainX().get(NDArrayIndex.interval(0, 8), NDArrayIndex.all());
+            INDArray y = data.trainY().get(NDArrayIndex.interval(0, 8), NDArrayIndex.all());
+            ProbedNetwork built = NetworkFactory.build(trial);
+            MultiLayerNetwork net = built.net();
+            MultiLayerNetwork twin = net.clone(); // same initial parameters, for finite differences
+            GradientProbe probe = new GradientProbe(built.slots(), trial.probe(), 1);
+            probe.batchSize(8);
+            net.setListeners(probe);
+            net.fit(x, y);
+
+            DataSet batch = new DataSet(x, y);
+            double eps = 1e-6;
+            for (ParamSlot slot : built.slots()) {
+                INDArray p = twin.getParam(slot.key());
+                INDArray fd = Nd4j.zeros(p.dataType(), p.length());
+                org.nd4j.linalg.api.buffer.DataBuffer flatP = p.data(); // the view's own contiguous elements
+                for (int i = 0; i < p.length(); i++) {
+                    double orig = flatP.getDouble(i);
+                    flatP.put(i, orig + eps);
+                    double up = twin.score(batch, false);
+                    flatP.put(i, orig - eps);
+                    double down = twin.score(batch, false);
+                    flatP.put(i, orig);
+                    fd.putScalar(i, (up - down) / (2 * eps));
+                }
+                TensorStats expected = TensorStats.of(fd, 1.0);
+                LayerStat got = probe.stats().stream()
+                        .filter(s -> s.layer() == slot.layer() && s.param().equals(slot.param())).findFirst().orElseThrow();
+                // Central differences in double: truncation O(eps^2 f''') ~ 1e-12, rounding ~ 1e-16 / eps = 1e-10,
+                // so 1e-6 relative leaves a wide margin while catching a sum-vs-mean (factor 8) or layer mix-up.
+                String what = a + " layer " + slot.layer() + " " + slot.param();
+                assertEquals(expected.l2(), got.gradL2(), 1e-6 * expected.l2(), what + " L2");
+                assertEquals(expected.meanAbs(), got.gradMeanAbs(), 1e-6 * expected.meanAbs(), what + " mean|g|");
+                assertEquals(expected.maxAbs(), got.gradMaxAbs(), 1e-6 * expected.maxAbs(), what + " max|g|");
+                assertEquals(expected.std(), got.gradStd(), 1e-6 * expected.std(), what + " std");
+                assertEquals(p.norm2Number().doubleValue(), got.paramL2(), 1e-12 * got.paramL2(), what + " param L2");
+                assertEquals(twin.score(batch, false), got.loss(), 1e-12, what + " loss");
+            }
+        }
+    }
+
+    @Test
+    void tensorStatsAreExactOnAKnownVector() {
+        INDArray v = Nd4j.createFromArray(3.0, -4.0, 0.0, 0.0, Double.NaN);
+        TensorStats s = TensorStats.of(v, 0.5);
+        assertEquals(5, s.n());
+        assertEquals(1, s.nonFinite());
+        assertEquals(0.4, s.zeroFraction(), 0);
+        assertEquals(2.5, s.l2(), 1e-15);        // 0.5 * sqrt(9 + 16)
+        assertEquals(0.875, s.meanAbs(), 1e-15); // 0.5 * 7 / 4 finite elements
+        assertEquals(2.0, s.maxAbs(), 0);
+        // finite elements 3, -4, 0, 0: mean -0.25, population variance (10.5625 + 14.0625 + 0.0625 * 2) / 4
+        assertEquals(0.5 * Math.sqrt((10.5625 + 14.0625 + 0.125) / 4), s.std(), 1e-15);
+    }
+
+    @Test
+    void statisticsOfFloatTensorsDoNotUnderflow() {
+        // float32 squares of 1e-25 underflow to 0; the probe accumulates in double with max scaling.
+        INDArray v = Nd4j.createFromArray(1e-25f, -1e-25f, 1e-25f, -1e-25f);
+        assertEquals(2e-25, TensorStats.of(v, 1).l2(), 1e-31);
+    }
+}
