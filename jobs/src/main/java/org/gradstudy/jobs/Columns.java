@@ -1,0 +1,48 @@
+package org.gradstudy.jobs;
+
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.gradstudy.study.Axis;
+import org.gradstudy.study.Keyed;
+import org.gradstudy.study.TrialConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The typed axis columns shared by every table: one per {@link Axis}, named {@link Axis#column()}. */
+final class Columns {
+    private Columns() {}
+
+    static DataType type(Axis axis) {
+        Axis.Domain d = axis.domain();
+        if (d instanceof Axis.IntRange) return DataTypes.IntegerType;
+        if (d instanceof Axis.RealRange) return DataTypes.DoubleType;
+        return DataTypes.StringType;
+    }
+
+    static List<StructField> axisFields() {
+        List<StructField> out = new ArrayList<>();
+        for (Axis a : Axis.ordered()) out.add(DataTypes.createStructField(a.column(), type(a), false));
+        return out;
+    }
+
+    /** The trial's axis values in column order, as Spark row values. */
+    static List<Object> axisValues(TrialConfig t) {
+        List<Object> out = new ArrayList<>();
+        for (Axis a : Axis.ordered()) {
+            Object v = t.value(a);
+            out.add(v instanceof Keyed k ? k.key() : v);
+        }
+        return out;
+    }
+
+    /** Comma-separated axis column names, for SQL. */
+    static String axisList(String prefix) {
+        return String.join(", ", Axis.ordered().stream().map(a -> prefix + a.column()).toList());
+    }
+
+    static StructField field(String name, DataType type, boolean nullable) {
+        return DataTypes.createStructField(name, type, nullable);
+    }
+}

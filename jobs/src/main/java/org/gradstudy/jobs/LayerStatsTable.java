@@ -1,0 +1,79 @@
+package org.gradstudy.jobs;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.gradstudy.result.LayerStat;
+import org.gradstudy.result.TrialResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code layer_stats} table: one row per trial x recorded step x layer x parameter, with the
+ * trial's axis columns for grouping without a join. Gradients are of the minibatch MEAN loss, raw
+ * (before the updater). The schema is defined here only.
+ */
+public final class LayerStatsTable {
+    public static final String NAME = "layer_stats";
+    public static final String STUDY = "study", TRIAL_ID = "trial_id", REPLICATE = "replicate", STEP = "step",
+            LAYER = "layer", LAYER_KIND = "layer_kind", PARAM = "param", LOSS = "loss", N = "n", GRAD_L2 = "grad_l2",
+            GRAD_MEAN_ABS = "grad_mean_abs", GRAD_MAX_ABS = "grad_max_abs", GRAD_STD = "grad_std",
+            GRAD_ZERO_FRACTION = "grad_zero_fraction", GRAD_NONFINITE = "grad_nonfinite", PARAM_L2 = "param_l2";
+
+    public static final StructType SCHEMA;
+
+    static {
+        List<StructField> f = new ArrayList<>();
+        f.add(Columns.field(STUDY, DataTypes.StringType, false));
+        f.add(Columns.field(TRIAL_ID, DataTypes.StringType, false));
+        f.addAll(Columns.axisFields());
+        f.add(Columns.field(REPLICATE, DataTypes.IntegerType, false));
+        f.add(Columns.field(STEP, DataTypes.IntegerType, false));
+        f.add(Columns.field(LAYER, DataTypes.IntegerType, false));
+        f.add(Columns.field(LAYER_KIND, DataTypes.StringType, false));
+        f.add(Columns.field(PARAM, DataTypes.StringType, false));
+        f.add(Columns.field(LOSS, DataTypes.DoubleType, false));
+        f.add(Columns.field(N, DataTypes.LongType, false));
+        f.add(Columns.field(GRAD_L2, DataTypes.DoubleType, false));
+        f.add(Columns.field(GRAD_MEAN_ABS, DataTypes.DoubleType, false));
+        f.add(Columns.field(GRAD_MAX_ABS, DataTypes.DoubleType, false));
+        f.add(Columns.field(GRAD_STD, DataTypes.DoubleType, false));
+        f.add(Columns.field(GRAD_ZERO_FRACTION, DataTypes.DoubleType, false));
+        f.add(Columns.field(GRAD_NONFINITE, DataTypes.LongType, false));
+        f.add(Columns.field(PARAM_L2, DataTypes.DoubleType, false));
+        SCHEMA = DataTypes.createStructType(f);
+    }
+
+    private LayerStatsTable() {}
+
+    /** The rows of one trial's recorded statistics, in {@link #SCHEMA} order. */
+    public static List<Row> toRows(TrialResult r) {
+        List<Object> prefix = new ArrayList<>();
+        prefix.add(r.config().study());
+        prefix.add(r.config().trialId());
+        prefix.addAll(Columns.axisValues(r.config()));
+        prefix.add(r.config().replicate());
+        List<Row> rows = new ArrayList<>(r.layerStats().size());
+        for (LayerStat s : r.layerStats()) {
+            List<Object> v = new ArrayList<>(prefix);
+            v.add(s.step());
+            v.add(s.layer());
+            v.add(s.kind());
+            v.add(s.param());
+            v.add(s.loss());
+            v.add(s.n());
+            v.add(s.gradL2());
+            v.add(s.gradMeanAbs());
+            v.add(s.gradMaxAbs());
+            v.add(s.gradStd());
+            v.add(s.gradZeroFraction());
+            v.add(s.gradNonFinite());
+            v.add(s.paramL2());
+            rows.add(RowFactory.create(v.toArray()));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,31 @@
+package org.gradstudy.jobs;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession of a job: spark-submit's settings when present, embedded local mode otherwise. */
+public final class Sessions {
+    private Sessions() {}
+
+    /**
+     * A session named {@code appName}. {@code master} overrides spark.master; without either, the job
+     * runs embedded in {@code local[*]}. Local mode binds everything to 127.0.0.1 and keeps the UI off
+     * unless {@code ui} is set.
+     */
+    public static SparkSession create(String appName, String master, boolean ui) {
+        SparkConf conf = new SparkConf(); // picks up spark.* system properties, as spark-submit sets them
+        if (master != null) conf.setMaster(master);
+        else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+        if (conf.get("spark.master").startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.set("spark.ui.enabled", Boolean.toString(ui));
+        }
+        // Study names like "2024" must stay strings when tables are read back by partition.
+        conf.setIfMissing("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+        // Rewriting one study's partition leaves the other studies of the warehouse alone.
+        conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");
+        conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+        return SparkSession.builder().appName(appName).config(conf).getOrCreate();
+    }
+}

@@ -1,0 +1,92 @@
+package org.gradstudy.jobs;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.gradstudy.result.TrialResult;
+import org.gradstudy.study.TrialConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code trials} table: one row per trial, partitioned by study. The schema is defined here only. */
+public final class TrialsTable {
+    public static final String NAME = "trials";
+    public static final String STUDY = "study", TRIAL_ID = "trial_id", REPLICATE = "replicate", SEED = "seed",
+            STUDY_SEED = "study_seed", STEPS = "steps", BATCH_SIZE = "batch_size", DATASET = "dataset",
+            SAMPLES = "samples", CLASSES = "classes", PRECISION = "precision", PROBE_EVERY = "probe_every",
+            STATUS = "status", ERROR = "error", FIRST_NONFINITE_STEP = "first_nonfinite_step", STEPS_RUN = "steps_run",
+            TRAIN_LOSS = "train_loss", TRAIN_ACCURACY = "train_accuracy", TEST_LOSS = "test_loss",
+            TEST_ACCURACY = "test_accuracy", PARAMETER_COUNT = "parameter_count", WALL_MS = "wall_ms",
+            EXECUTOR = "executor", VERSIONS = "versions", CONFIG = "config";
+
+    public static final StructType SCHEMA;
+
+    static {
+        List<StructField> f = new ArrayList<>();
+        f.add(Columns.field(STUDY, DataTypes.StringType, false));
+        f.add(Columns.field(TRIAL_ID, DataTypes.StringType, false));
+        f.addAll(Columns.axisFields());
+        f.add(Columns.field(REPLICATE, DataTypes.IntegerType, false));
+        f.add(Columns.field(SEED, DataTypes.LongType, false));
+        f.add(Columns.field(STUDY_SEED, DataTypes.LongType, false));
+        f.add(Columns.field(STEPS, DataTypes.IntegerType, false));
+        f.add(Columns.field(BATCH_SIZE, DataTypes.IntegerType, false));
+        f.add(Columns.field(DATASET, DataTypes.StringType, false));
+        f.add(Columns.field(SAMPLES, DataTypes.IntegerType, false));
+        f.add(Columns.field(CLASSES, DataTypes.IntegerType, false));
+        f.add(Columns.field(PRECISION, DataTypes.StringType, false));
+        f.add(Columns.field(PROBE_EVERY, DataTypes.IntegerType, false));
+        f.add(Columns.field(STATUS, DataTypes.StringType, false));
+        f.add(Columns.field(ERROR, DataTypes.StringType, true));
+        f.add(Columns.field(FIRST_NONFINITE_STEP, DataTypes.IntegerType, true));
+        f.add(Columns.field(STEPS_RUN, DataTypes.IntegerType, false));
+        f.add(Columns.field(TRAIN_LOSS, DataTypes.DoubleType, true));
+        f.add(Columns.field(TRAIN_ACCURACY, DataTypes.DoubleType, true));
+        f.add(Columns.field(TEST_LOSS, DataTypes.DoubleType, true));
+        f.add(Columns.field(TEST_ACCURACY, DataTypes.DoubleType, true));
+        f.add(Columns.field(PARAMETER_COUNT, DataTypes.LongType, false));
+        f.add(Columns.field(WALL_MS, DataTypes.LongType, false));
+        f.add(Columns.field(EXECUTOR, DataTypes.StringType, false));
+        f.add(Columns.field(VERSIONS, DataTypes.StringType, false));
+        f.add(Columns.field(CONFIG, DataTypes.StringType, false));
+        SCHEMA = DataTypes.createStructType(f);
+    }
+
+    private TrialsTable() {}
+
+    /** The row of one trial result, in {@link #SCHEMA} order. */
+    public static Row toRow(TrialResult r) {
+        TrialConfig c = r.config();
+        List<Object> v = new ArrayList<>(SCHEMA.size());
+        v.add(c.study());
+        v.add(c.trialId());
+        v.addAll(Columns.axisValues(c));
+        v.add(c.replicate());
+        v.add(c.seed());
+        v.add(c.studySeed());
+        v.add(c.training().steps());
+        v.add(c.training().batchSize());
+        v.add(c.training().dataset().key());
+        v.add(c.training().samples());
+        v.add(c.training().classes());
+        v.add(c.training().precision().key());
+        v.add(c.probe().every());
+        v.add(r.status().key());
+        v.add(r.error());
+        v.add(r.firstNonfiniteStep());
+        v.add(r.stepsRun());
+        v.add(r.trainLoss());
+        v.add(r.trainAccuracy());
+        v.add(r.testLoss());
+        v.add(r.testAccuracy());
+        v.add(r.parameterCount());
+        v.add(r.wallMillis());
+        v.add(r.executor());
+        v.add(r.versions());
+        v.add(c.canonical());
+        return RowFactory.create(v.toArray());
+    }
+}
