@@ -52,16 +52,20 @@ public final class RunJob {
                 .map(TrialTask::run)
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
-            write(spark.createDataFrame(results.map(TrialsTable::toRow), TrialsTable.SCHEMA),
-                    warehouse.table(TrialsTable.NAME));
-            write(spark.createDataFrame(results.flatMap(r -> LayerStatsTable.toRows(r).iterator()), LayerStatsTable.SCHEMA),
-                    warehouse.table(LayerStatsTable.NAME));
+            // Train at full parallelism first (one task per trial, cached); only then coalesce the output
+            // into few files, which must not shrink the training stage's parallelism.
+            results.count();
+            int n = trials.size();
+            write(spark.createDataFrame(results.map(TrialsTable::toRow), TrialsTable.SCHEMA)
+                    .coalesce(files(n, 1000)), warehouse.table(TrialsTable.NAME));
+            write(spark.createDataFrame(results.flatMap(r -> LayerStatsTable.toRows(r).iterator()), LayerStatsTable.SCHEMA)
+                    .coalesce(files(n, 100)), warehouse.table(LayerStatsTable.NAME));
         } finally {
             results.unpersist(false);
         }
 
         registerViews(spark, warehouse, study.name());
-        write(DepthSummary.compute(spark), warehouse.table(DepthSummary.NAME));
+        write(DepthSummary.compute(spark).coalesce(1), warehouse.table(DepthSummary.NAME));
 
         Dataset<Row> counts = spark.table(TrialsTable.NAME).groupBy(TrialsTable.STATUS).count();
         long ok = 0, diverged = 0, failed = 0;
@@ -74,6 +78,9 @@ public final class RunJob {
         }
         return new Outcome(trials.size(), ok, diverged, failed);
     }
+
+    /** Output files for {@code trials} trials at about {@code perFile} trials a file. */
+    private static int files(int trials, int perFile) { return Math.max(1, (trials + perFile - 1) / perFile); }
 
     /** Registers the study's rows of the base tables as temporary views {@code trials} and {@code layer_stats}. */
     static void registerViews(SparkSession spark, Warehouse warehouse, String study) {
