@@ -71,13 +71,15 @@ public final class StudyParser {
     }
 
     private Study read(ConfigObject root, String defaultName) {
-        Set<String> top = new LinkedHashSet<>(List.of("axes"));
-        Map<String, Set<String>> sections = Map.of("training", new TreeSet<>(), "probe", new TreeSet<>());
+        // Allowed keys in a fixed order (error messages must not depend on hash order).
+        Set<String> top = new LinkedHashSet<>();
+        Map<String, Set<String>> sections = new java.util.LinkedHashMap<>();
         for (Setting s : Setting.values()) {
             int dot = s.path().indexOf('.');
             if (dot < 0) top.add(s.path());
-            else sections.get(s.path().substring(0, dot)).add(s.path().substring(dot + 1));
+            else sections.computeIfAbsent(s.path().substring(0, dot), k -> new TreeSet<>()).add(s.path().substring(dot + 1));
         }
+        top.add("axes");
         top.addAll(sections.keySet());
         List<String> axisKeys = Axis.ordered().stream().map(Axis::key).toList();
 
