@@ -1,12 +1,13 @@
 package org.gradstudy.engine;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.util.List;
 
-/** A built network and the parameter tensors the probe records, in layer order. */
-public record ProbedNetwork(MultiLayerNetwork net, List<ParamSlot> slots) {
+/** A built network, its trainable parameter tensors and its hidden activations, in layer order. */
+public record ProbedNetwork(ComputationGraph net, List<ParamSlot> slots, List<ActivationSlot> activations) {
     public ProbedNetwork {
         slots = List.copyOf(slots);
+        activations = List.copyOf(activations);
     }
 }

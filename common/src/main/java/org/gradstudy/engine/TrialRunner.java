@@ -1,8 +1,9 @@
 package org.gradstudy.engine;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.gradstudy.data.DataSplit;
 import org.gradstudy.data.Datasets;
+import org.gradstudy.data.UserData;
 import org.gradstudy.result.TrialResult;
 import org.gradstudy.result.TrialStatus;
 import org.gradstudy.result.Versions;
@@ -23,27 +24,32 @@ import java.util.SplittableRandom;
 public final class TrialRunner {
     private TrialRunner() {}
 
-    /** Runs {@code trial}; {@code executor} and {@code versions} are recorded as given. */
-    public static TrialResult run(TrialConfig trial, String executor, String versions) {
+    /**
+     * Runs {@code trial}; {@code executor} and {@code versions} are recorded as given; {@code user} is the
+     * loaded data set for {@code dataset = file} (null otherwise).
+     */
+    public static TrialResult run(TrialConfig trial, String executor, String versions, UserData user) {
         long start = System.nanoTime();
         GradientProbe probe = null;
         int stepsRun = 0;
         try {
-            DataSplit data = Datasets.generate(trial.training(), trial.seed());
+            DataSplit data = Datasets.generate(trial.training(), trial.input(), trial.seed(), user);
             ProbedNetwork built = NetworkFactory.build(trial);
-            MultiLayerNetwork net = built.net();
-            probe = new GradientProbe(built.slots(), trial.probe(), trial.training().steps());
+            ComputationGraph net = built.net();
+            probe = new GradientProbe(built, trial);
             net.setListeners(probe);
             stepsRun = train(net, probe, data, trial);
             TrialStatus status = probe.firstNonFiniteStep() == null ? TrialStatus.OK : TrialStatus.DIVERGED;
             double[] trainEval = evaluate(net, data.trainX(), data.trainY());
             double[] testEval = evaluate(net, data.testX(), data.testY());
-            return new TrialResult(trial, status, null, probe.firstNonFiniteStep(), stepsRun,
+            return new TrialResult(trial, status, null, probe.firstNonFiniteStep(), probe.firstNonFiniteLayer(),
+                    probe.clipRate(), stepsRun,
                     finite(trainEval[0]), finite(trainEval[1]), finite(testEval[0]), finite(testEval[1]),
                     net.numParams(), millisSince(start), executor, versions, probe.stats());
         } catch (Exception | LinkageError | OutOfMemoryError | StackOverflowError | AssertionError e) {
             String error = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             return new TrialResult(trial, TrialStatus.FAILED, error, probe == null ? null : probe.firstNonFiniteStep(),
+                    probe == null ? null : probe.firstNonFiniteLayer(), probe == null ? 0 : probe.clipRate(),
                     probe == null ? 0 : probe.stepsSeen(), null, null, null, null,
                     NetworkFactory.parameterCount(trial), millisSince(start), executor, versions,
                     probe == null ? List.of() : probe.stats());
@@ -55,11 +61,11 @@ public final class TrialRunner {
 
     /** Runs one trial outside any engine, recording the local host as the executor. */
     public static TrialResult run(TrialConfig trial) {
-        return run(trial, "local", Versions.summary(null));
+        return run(trial, "local", Versions.summary(null), null);
     }
 
     /** Trains {@code steps} minibatch steps over reshuffled epochs; stops at the first non-finite step. */
-    private static int train(MultiLayerNetwork net, GradientProbe probe, DataSplit data, TrialConfig trial) {
+    private static int train(ComputationGraph net, GradientProbe probe, DataSplit data, TrialConfig trial) {
         int n = data.trainSize();
         int batch = trial.training().batchSize();
         int[] order = new int[n];
@@ -78,15 +84,15 @@ public final class TrialRunner {
             System.arraycopy(order, pos, rows, 0, batch);
             pos += batch;
             probe.batchSize(batch);
-            net.fit(data.trainX().getRows(rows), data.trainY().getRows(rows));
+            net.fit(new INDArray[] {data.trainX().getRows(rows)}, new INDArray[] {data.trainY().getRows(rows)});
             if (probe.firstNonFiniteStep() != null) return step + 1;
         }
         return trial.training().steps();
     }
 
     /** Mean cross-entropy and accuracy of the network on (x, y), in double. */
-    static double[] evaluate(MultiLayerNetwork net, INDArray x, INDArray y) {
-        INDArray p = net.output(x, false).castTo(DataType.DOUBLE);
+    static double[] evaluate(ComputationGraph net, INDArray x, INDArray y) {
+        INDArray p = net.outputSingle(false, x).castTo(DataType.DOUBLE);
         INDArray yd = y.castTo(DataType.DOUBLE);
         double pTrueMin = 1e-300; // log(0) would be -inf for a confidently wrong but finite network
         INDArray pTrue = Transforms.max(p.mul(yd).sum(1), pTrueMin, false);

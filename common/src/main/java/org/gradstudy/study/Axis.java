@@ -11,8 +11,16 @@ import java.util.List;
 public enum Axis {
     ACTIVATION(Domain.choice(Activation.class), Activation.RELU,
             "hidden-layer activation"),
+    LEAKY_RELU_SLOPE(Domain.real(0.0, true, 1.0), 0.01,
+            "slope of leaky-relu for x < 0 (only with activation leaky-relu)"),
     INIT(Domain.choice(Init.class), Init.XAVIER_NORMAL,
             "weight initialization of every layer (biases start at 0)"),
+    INIT_GAIN(Domain.real(0.0, false, 100.0), 1.0,
+            "gain g of scaled-normal init, N(0, g/fan_in) (only with init scaled-normal)"),
+    NORMALIZATION(Domain.choice(Normalization.class), Normalization.NONE,
+            "batch normalization of each hidden layer, before or after its activation"),
+    RESIDUAL_EVERY(Domain.integer(0, 1024), 0,
+            "identity skip connection around every k hidden layers after the first; 0 = none"),
     DEPTH(Domain.integer(1, 1024), 8,
             "number of hidden dense layers"),
     WIDTH(Domain.integer(1, 8192), 64,
@@ -20,7 +28,15 @@ public enum Axis {
     LEARNING_RATE(Domain.real(0.0, false, 100.0), 0.01,
             "learning rate of the optimizer"),
     OPTIMIZER(Domain.choice(Optimizer.class), Optimizer.SGD,
-            "update rule");
+            "update rule"),
+    CLIPPING(Domain.choice(Clipping.class), Clipping.NONE,
+            "gradient clipping of the mean-loss gradient before the update"),
+    CLIP_THRESHOLD(Domain.real(0.0, false, 1e6), 1.0,
+            "clipping threshold: an L2 norm (global-l2, layer-l2) or a value (value) (only with clipping)"),
+    L2(Domain.real(0.0, true, 10.0), 0.0,
+            "L2 weight decay coefficient on weights (loss + l2/2 ||W||^2); 0 = none"),
+    INPUT(Domain.choice(InputScaling.class), InputScaling.STANDARDIZED,
+            "features standardized to mean 0, std 1, or raw");
 
     private final Domain domain;
     private final Object defaultValue;
@@ -44,9 +60,28 @@ public enum Axis {
 
     public String doc() { return doc; }
 
+    /**
+     * Whether this axis means anything for a trial with the other values of {@code point}: the slope
+     * only for leaky-relu, the gain only for scaled-normal, the threshold only with clipping. A trial
+     * holds null for an axis that does not apply, and grid points that differ only there are one trial.
+     */
+    public boolean appliesTo(java.util.Map<Axis, Object> point) {
+        return switch (this) {
+            case LEAKY_RELU_SLOPE -> point.get(ACTIVATION) == Activation.LEAKY_RELU;
+            case INIT_GAIN -> point.get(INIT) == Init.SCALED_NORMAL;
+            case CLIP_THRESHOLD -> point.get(CLIPPING) != Clipping.NONE;
+            default -> true;
+        };
+    }
+
+    /** Whether this axis can be null in a trial (see {@link #appliesTo}). */
+    public boolean conditional() {
+        return this == LEAKY_RELU_SLOPE || this == INIT_GAIN || this == CLIP_THRESHOLD;
+    }
+
     /** Canonical text of a value of this axis, as written in trial ids and tables. */
     public String format(Object value) {
-        return value instanceof Keyed k ? k.key() : String.valueOf(value);
+        return value == null ? "n/a" : value instanceof Keyed k ? k.key() : String.valueOf(value);
     }
 
     /** The axes in canonical order: the order of expansion, trial ids and table columns. */

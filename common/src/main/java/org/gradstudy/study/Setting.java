@@ -30,11 +30,23 @@ public enum Setting {
             "share of the examples held out for evaluation, in (0, 1)"),
     PRECISION("training.precision", Kind.PRECISION, Precision.DOUBLE, 0, 0,
             "float or double training; double keeps vanishing gradients below 1e-19 from underflowing"),
+    FILE("training.file", Kind.TEXT, "", 0, 0,
+            "with dataset = file: a Parquet (.parquet, or a directory) or CSV (.csv, with a header) file; relative to the study file"),
+    LABEL_COLUMN("training.label-column", Kind.TEXT, "label", 0, 0,
+            "with dataset = file: the integer class column (0..k-1); every other column is a numeric feature"),
+    SMALL_STD("init.small-std", Kind.POSITIVE, 0.01, 0, 0,
+            "standard deviation of the small-normal init"),
+    LARGE_STD("init.large-std", Kind.POSITIVE, 1.0, 0, 0,
+            "standard deviation of the large-normal init"),
     PROBE_EVERY("probe.every", Kind.INT, 10, 1, 10_000_000,
-            "record gradient statistics every k steps (step 0 and the last step always)");
+            "record gradient statistics every k steps (step 0 and the last step always)"),
+    PROBE_FIRST("probe.first", Kind.INT, 0, 0, 10_000_000,
+            "also record each of the first n steps"),
+    PROBE_LOG_SPACED("probe.log-spaced", Kind.INT, 0, 0, 100_000,
+            "also record n log-spaced steps between the first and the last; 0 = none");
 
     /** The types of value a setting takes. */
-    public enum Kind { NAME, LONG, INT, FRACTION, DATASET, PRECISION }
+    public enum Kind { NAME, LONG, INT, FRACTION, POSITIVE, TEXT, DATASET, PRECISION }
 
     private final String path;
     private final Kind kind;
@@ -71,6 +83,8 @@ public enum Setting {
             case LONG -> "an integer";
             case INT -> "an integer from " + min + " to " + max;
             case FRACTION -> "a number > 0 and < 1";
+            case POSITIVE -> "a number > 0";
+            case TEXT -> "a non-empty string";
             case DATASET -> "one of " + Keyed.allowed(DatasetKind.class);
             case PRECISION -> "one of " + Keyed.allowed(Precision.class);
         };

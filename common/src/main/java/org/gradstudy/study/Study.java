@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Every axis is present: axes a study file leaves out hold their single default value.
  */
 public record Study(String name, long seed, int replicates, Map<Axis, List<Object>> axes,
-                    Training training, ProbeSettings probe, String source) {
+                    Training training, ProbeSettings probe, List<Exclusion> exclusions,
+                    Map<Axis, Integer> axisLines, String source) {
     /** Allowed study names: they become partition directory names. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -26,9 +27,24 @@ public record Study(String name, long seed, int replicates, Map<Axis, List<Objec
             if (copy.get(axis).isEmpty()) throw new IllegalArgumentException("axis " + axis.key() + " is empty");
         }
         axes = Collections.unmodifiableMap(copy);
+        exclusions = List.copyOf(exclusions);
+        axisLines = Collections.unmodifiableMap(new EnumMap<>(axisLines.isEmpty() ? Map.of(Axis.DEPTH, 0) : axisLines));
     }
 
-    /** Number of trials the study expands to: the product of the axis sizes times replicates. */
+    /** A study with only axes and settings (no exclude rules), for tools and tests. */
+    public Study(String name, long seed, int replicates, Map<Axis, List<Object>> axes, Training training, ProbeSettings probe) {
+        this(name, seed, replicates, axes, training, probe, List.of(), Map.of(), name);
+    }
+
+    /** The same study training on a loaded file's data (see {@link Training#withFileData}). */
+    public Study withTraining(Training t) {
+        return new Study(name, seed, replicates, axes, t, probe, exclusions, axisLines, source);
+    }
+
+    /** Line of an axis in the study file, 0 if it was not given. */
+    public int line(Axis axis) { return axisLines.getOrDefault(axis, 0); }
+
+    /** Size of the full grid: the product of the axis sizes times replicates (before collapsing and excludes). */
     public long trialCount() {
         long n = replicates;
         for (List<Object> v : axes.values()) n *= v.size();

@@ -80,6 +80,7 @@ public final class StudyParser {
             else sections.computeIfAbsent(s.path().substring(0, dot), k -> new TreeSet<>()).add(s.path().substring(dot + 1));
         }
         top.add("axes");
+        top.add("exclude");
         top.addAll(sections.keySet());
         List<String> axisKeys = Axis.ordered().stream().map(Axis::key).toList();
 
@@ -87,6 +88,7 @@ public final class StudyParser {
             String key = e.getKey();
             ConfigValue v = e.getValue();
             if (!top.contains(key)) unknown(key, v, List.copyOf(top), "");
+            else if (key.equals("exclude")) continue;
             else if (key.equals("axes") || sections.containsKey(key)) {
                 if (!(v instanceof ConfigObject obj)) {
                     problem(v, key, "expected a section { ... }, got " + describe(v));
@@ -110,16 +112,29 @@ public final class StudyParser {
         int inputDim = (Integer) setting(root, Setting.INPUT_DIM, null);
         double testFraction = (Double) setting(root, Setting.TEST_FRACTION, null);
         Precision precision = (Precision) setting(root, Setting.PRECISION, null);
+        String dataFile = (String) setting(root, Setting.FILE, null);
+        String labelColumn = (String) setting(root, Setting.LABEL_COLUMN, null);
+        double smallStd = (Double) setting(root, Setting.SMALL_STD, null);
+        double largeStd = (Double) setting(root, Setting.LARGE_STD, null);
         int every = (Integer) setting(root, Setting.PROBE_EVERY, null);
+        int first = (Integer) setting(root, Setting.PROBE_FIRST, null);
+        int logSpaced = (Integer) setting(root, Setting.PROBE_LOG_SPACED, null);
+        dataFile = dataFile(root, dataset, dataFile);
 
         Map<Axis, List<Object>> axes = new EnumMap<>(Axis.class);
+        Map<Axis, Integer> lines = new EnumMap<>(Axis.class);
         if (root.get("axes") instanceof ConfigObject axesObj)
             for (Axis axis : Axis.ordered())
-                if (axesObj.containsKey(axis.key())) axes.put(axis, axisValues(axis, axesObj.get(axis.key())));
+                if (axesObj.containsKey(axis.key())) {
+                    axes.put(axis, axisValues(axis, axesObj.get(axis.key())));
+                    lines.put(axis, line(axesObj.get(axis.key())));
+                }
+        List<Exclusion> exclusions = exclusions(root.get("exclude"));
 
         if (problems.isEmpty()) {
-            training = new Training(steps, batch, dataset, samples, classes, inputDim, testFraction, precision);
-            if (batch > training.trainSamples()) {
+            training = new Training(steps, batch, dataset, samples, classes, inputDim, testFraction, precision,
+                    smallStd, largeStd, dataFile, labelColumn, null);
+            if (dataset != DatasetKind.FILE && batch > training.trainSamples()) {
                 ConfigValue where = lookup(root, Setting.BATCH_SIZE.path());
                 problem(where, Setting.BATCH_SIZE.path(), "batch size " + batch + " is larger than the "
                         + training.trainSamples() + " training examples (training.samples x (1 - training.test-fraction));"
@@ -130,15 +145,17 @@ public final class StudyParser {
             problems.sort(java.util.Comparator.comparingInt(StudyException.Problem::line));
             throw new StudyException(problems);
         }
-        Study study = new Study(name, seed, replicates, axes, training, new ProbeSettings(every), file);
+        Study study = new Study(name, seed, replicates, axes, training, new ProbeSettings(every, first, logSpaced),
+                exclusions, lines, file);
         if (study.trialCount() > MAX_TRIALS)
             throw new StudyException(new StudyException.Problem(file, 0, "axes", "the study expands to "
                     + study.trialCount() + " trials, more than the limit of " + MAX_TRIALS + "; split it into smaller studies"));
         return study;
     }
 
-    private List<Object> axisValues(Axis axis, ConfigValue v) {
-        String path = "axes." + axis.key();
+    private List<Object> axisValues(Axis axis, ConfigValue v) { return axisValues(axis, v, "axes." + axis.key()); }
+
+    private List<Object> axisValues(Axis axis, ConfigValue v, String path) {
         List<ConfigValue> items = v instanceof ConfigList list ? new ArrayList<>(list) : List.of(v);
         if (v instanceof ConfigObject) {
             problem(v, path, "expected a list of values, got " + describe(v) + "; allowed: " + axis.domain().allowed());
@@ -212,6 +229,9 @@ public final class StudyParser {
             case FRACTION -> v.valueType() == ConfigValueType.NUMBER
                     && ((Number) v.unwrapped()).doubleValue() > 0 && ((Number) v.unwrapped()).doubleValue() < 1
                     ? (Object) ((Number) v.unwrapped()).doubleValue() : null;
+            case POSITIVE -> v.valueType() == ConfigValueType.NUMBER && ((Number) v.unwrapped()).doubleValue() > 0
+                    && Double.isFinite(((Number) v.unwrapped()).doubleValue()) ? (Object) ((Number) v.unwrapped()).doubleValue() : null;
+            case TEXT -> v.valueType() == ConfigValueType.STRING && !((String) v.unwrapped()).isBlank() ? v.unwrapped() : null;
             case DATASET -> v.valueType() == ConfigValueType.STRING
                     ? Keyed.byKey(DatasetKind.class, (String) v.unwrapped()).orElse(null) : null;
             case PRECISION -> v.valueType() == ConfigValueType.STRING
@@ -222,6 +242,73 @@ public final class StudyParser {
             return dflt;
         }
         return value;
+    }
+
+    /** The data file, resolved against the study file's directory; checked when it is a local path. */
+    private String dataFile(ConfigObject root, DatasetKind dataset, String given) {
+        ConfigValue v = lookup(root, Setting.FILE.path());
+        if (dataset != DatasetKind.FILE) {
+            if (v != null) problem(v, Setting.FILE.path(), "is only used with training.dataset = file");
+            return null;
+        }
+        if (given == null || given.isEmpty()) {
+            problem(lookup(root, Setting.DATASET.path()), Setting.FILE.path(),
+                    "missing: training.dataset = file needs training.file = \"path/to/data.parquet\" (or .csv)");
+            return null;
+        }
+        if (given.contains("://")) return given; // a Hadoop URI: the driver checks it when it loads the data
+        Path base = Path.of(file).toAbsolutePath().getParent();
+        Path p = base == null ? Path.of(given) : base.resolve(given).normalize();
+        if (!Files.exists(p)) {
+            problem(v, Setting.FILE.path(), "file not found: " + p);
+            return null;
+        }
+        if (!Files.isReadable(p)) problem(v, Setting.FILE.path(), "file not readable: " + p);
+        return p.toString();
+    }
+
+    /** exclude = [ { axis = value or [values] or { not = [values] }, ... }, ... ] */
+    private List<Exclusion> exclusions(ConfigValue v) {
+        List<Exclusion> out = new ArrayList<>();
+        if (v == null) return out;
+        if (!(v instanceof ConfigList list)) {
+            problem(v, "exclude", "expected a list of rules like [ { activation = [selu], init = { not = [lecun-normal] } } ], got " + describe(v));
+            return out;
+        }
+        List<String> axisKeys = Axis.ordered().stream().map(Axis::key).toList();
+        for (ConfigValue item : list) {
+            if (!(item instanceof ConfigObject rule) || rule.isEmpty()) {
+                problem(item, "exclude", "each rule is a non-empty { axis = [values] } section, got " + describe(item));
+                continue;
+            }
+            Map<Axis, Set<Object>> values = new EnumMap<>(Axis.class);
+            Map<Axis, Boolean> negated = new EnumMap<>(Axis.class);
+            for (Map.Entry<String, ConfigValue> e : rule.entrySet()) {
+                Axis axis = Axis.ordered().stream().filter(a -> a.key().equals(e.getKey())).findFirst().orElse(null);
+                if (axis == null) {
+                    unknown(e.getKey(), e.getValue(), axisKeys, "exclude.");
+                    continue;
+                }
+                ConfigValue spec = e.getValue();
+                boolean not = false;
+                if (spec instanceof ConfigObject o) {
+                    if (o.size() != 1 || !o.containsKey("not")) {
+                        problem(spec, "exclude." + axis.key(), "expected a value, a list, or { not = [values] }");
+                        continue;
+                    }
+                    not = true;
+                    spec = o.get("not");
+                }
+                values.put(axis, new java.util.LinkedHashSet<>(axisValues(axis, spec, "exclude." + axis.key())));
+                negated.put(axis, not);
+            }
+            out.add(new Exclusion(line(item), values, negated));
+        }
+        return out;
+    }
+
+    private static int line(ConfigValue v) {
+        return v == null || v.origin() == null ? 0 : Math.max(0, v.origin().lineNumber());
     }
 
     private static ConfigValue lookup(ConfigObject root, String path) {
@@ -267,7 +354,6 @@ public final class StudyParser {
     }
 
     private void problem(ConfigValue v, String key, String message) {
-        int line = v == null || v.origin() == null ? 0 : Math.max(0, v.origin().lineNumber());
-        problems.add(new StudyException.Problem(file, line, key, message));
+        problems.add(new StudyException.Problem(file, line(v), key, message));
     }
 }

@@ -4,51 +4,63 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * One trial: a point of the study's grid, a replicate index, and the settings it trains with.
- * Its {@link #trialId()} is a hash of {@link #canonical()}: everything that determines what the trial
- * computes and records, so the id is stable across runs and machines.
+ * One trial: a point of the study's grid (a value for every axis, null where the axis does not apply),
+ * a replicate index, and the settings it trains with. Its {@link #trialId()} is a hash of
+ * {@link #canonical()}: everything that determines what the trial computes and records, so the id is
+ * stable across runs and machines.
  */
-public record TrialConfig(String study, long studySeed, int replicate, long seed,
-                          Activation activation, Init init, int depth, int width,
-                          double learningRate, Optimizer optimizer,
+public record TrialConfig(String study, long studySeed, int replicate, long seed, Map<Axis, Object> point,
                           Training training, ProbeSettings probe) implements Serializable {
     public TrialConfig {
         Objects.requireNonNull(study);
-        Objects.requireNonNull(activation);
-        Objects.requireNonNull(init);
-        Objects.requireNonNull(optimizer);
         Objects.requireNonNull(training);
         Objects.requireNonNull(probe);
-        if (depth < 1 || width < 1) throw new IllegalArgumentException("depth and width must be >= 1");
-        if (!(learningRate > 0) || !Double.isFinite(learningRate))
-            throw new IllegalArgumentException("learning rate must be a positive number: " + learningRate);
+        EnumMap<Axis, Object> copy = new EnumMap<>(Axis.class);
+        for (Axis a : Axis.values()) copy.put(a, point.get(a) == null ? a.defaultValue() : point.get(a));
+        for (Axis a : Axis.values()) if (!a.appliesTo(copy)) copy.put(a, null);
+        if ((Integer) copy.get(Axis.DEPTH) < 1 || (Integer) copy.get(Axis.WIDTH) < 1)
+            throw new IllegalArgumentException("depth and width must be >= 1");
+        point = Collections.unmodifiableMap(copy);
     }
 
-    /** Builds the trial of a study at one grid point (one value per axis) and replicate. */
+    /** Builds the trial of a study at one grid point and replicate. */
     public static TrialConfig of(Study study, Map<Axis, Object> point, int replicate) {
-        return new TrialConfig(study.name(), study.seed(), replicate, seedFor(study.seed(), replicate),
-                (Activation) point.get(Axis.ACTIVATION), (Init) point.get(Axis.INIT),
-                (Integer) point.get(Axis.DEPTH), (Integer) point.get(Axis.WIDTH),
-                (Double) point.get(Axis.LEARNING_RATE), (Optimizer) point.get(Axis.OPTIMIZER),
+        return new TrialConfig(study.name(), study.seed(), replicate, seedFor(study.seed(), replicate), point,
                 study.training(), study.probe());
     }
 
-    /** This trial's value of an axis. */
-    public Object value(Axis axis) {
-        return switch (axis) {
-            case ACTIVATION -> activation;
-            case INIT -> init;
-            case DEPTH -> depth;
-            case WIDTH -> width;
-            case LEARNING_RATE -> learningRate;
-            case OPTIMIZER -> optimizer;
-        };
+    /** This trial with one axis set to {@code value}. */
+    public TrialConfig with(Axis axis, Object value) {
+        EnumMap<Axis, Object> p = new EnumMap<>(Axis.class);
+        p.putAll(point);
+        p.put(axis, value);
+        return new TrialConfig(study, studySeed, replicate, seed, p, training, probe);
     }
+
+    /** This trial's value of an axis, or null where it does not apply. */
+    public Object value(Axis axis) { return point.get(axis); }
+
+    public Activation activation() { return (Activation) point.get(Axis.ACTIVATION); }
+    public Double leakyReluSlope() { return (Double) point.get(Axis.LEAKY_RELU_SLOPE); }
+    public Init init() { return (Init) point.get(Axis.INIT); }
+    public Double initGain() { return (Double) point.get(Axis.INIT_GAIN); }
+    public Normalization normalization() { return (Normalization) point.get(Axis.NORMALIZATION); }
+    public int residualEvery() { return (Integer) point.get(Axis.RESIDUAL_EVERY); }
+    public int depth() { return (Integer) point.get(Axis.DEPTH); }
+    public int width() { return (Integer) point.get(Axis.WIDTH); }
+    public double learningRate() { return (Double) point.get(Axis.LEARNING_RATE); }
+    public Optimizer optimizer() { return (Optimizer) point.get(Axis.OPTIMIZER); }
+    public Clipping clipping() { return (Clipping) point.get(Axis.CLIPPING); }
+    public Double clipThreshold() { return (Double) point.get(Axis.CLIP_THRESHOLD); }
+    public double l2() { return (Double) point.get(Axis.L2); }
+    public InputScaling input() { return (InputScaling) point.get(Axis.INPUT); }
 
     /**
      * The trial's seed depends on the study seed and the replicate only, not on the axis values: trials
@@ -61,16 +73,10 @@ public record TrialConfig(String study, long studySeed, int replicate, long seed
 
     /** The canonical text of the trial: axis values in canonical order, replicate, seeds, settings. */
     public String canonical() {
-        StringBuilder sb = new StringBuilder("v1");
+        StringBuilder sb = new StringBuilder("v2");
         for (Axis axis : Axis.ordered()) sb.append('|').append(axis.key()).append('=').append(axis.format(value(axis)));
-        Training t = training;
-        sb.append("|replicate=").append(replicate).append("|study-seed=").append(studySeed)
-          .append("|steps=").append(t.steps()).append("|batch-size=").append(t.batchSize())
-          .append("|dataset=").append(t.dataset().key()).append("|samples=").append(t.samples())
-          .append("|classes=").append(t.classes()).append("|input-dim=").append(t.inputs())
-          .append("|test-fraction=").append(t.testFraction()).append("|precision=").append(t.precision().key())
-          .append("|probe-every=").append(probe.every());
-        return sb.toString();
+        sb.append("|replicate=").append(replicate).append("|study-seed=").append(studySeed);
+        return sb.append(training.canonical()).append(probe.canonical()).toString();
     }
 
     /** Stable id: the first 16 hex digits of the SHA-256 of {@link #canonical()}. */
@@ -85,8 +91,8 @@ public record TrialConfig(String study, long studySeed, int replicate, long seed
 
     /** Relative cost of the trial (multiply-adds per step times steps), for scheduling longest first. */
     public double cost() {
-        double perStep = (double) training.inputs() * width + (double) (depth - 1) * width * width
-                + (double) width * training.classes();
+        double w = width();
+        double perStep = training.inputs() * w + (depth() - 1) * w * w + w * training.classes();
         return perStep * training.batchSize() * training.steps();
     }
 

@@ -19,18 +19,35 @@ public final class MeanField {
 
     private MeanField() {}
 
-    /** chi for activation {@code a} and variance scale {@code s}. */
-    public static double chi(Activation a, double s) {
+    /** Default leaky-relu slope, when none is given. */
+    public static final double LEAKY_SLOPE = 0.01;
+
+    /** chi for activation {@code a} and variance scale {@code s} (leaky-relu with slope 0.01). */
+    public static double chi(Activation a, double s) { return chi(a, s, LEAKY_SLOPE); }
+
+    /**
+     * chi for activation {@code a}, variance scale {@code s} and leaky-relu slope {@code slope}. prelu is
+     * taken at its initial slope 0.25; rrelu in training mode, where each slope is drawn from U(l, u), so
+     * E[a^2] = (u^3 - l^3) / (3 (u - l)) replaces a^2.
+     */
+    public static double chi(Activation a, double s, double slope) {
         return switch (a) {
             case IDENTITY -> s;
             case RELU -> s / 2;
-            case LEAKY_RELU -> s * (1 + NetworkFactory.LEAKY_RELU_SLOPE * NetworkFactory.LEAKY_RELU_SLOPE) / 2;
+            case LEAKY_RELU -> s * (1 + slope * slope) / 2;
+            case PRELU -> s * (1 + NetworkFactory.PRELU_INIT * NetworkFactory.PRELU_INIT) / 2;
+            case RRELU -> {
+                double l = NetworkFactory.RRELU_LOWER, u = NetworkFactory.RRELU_UPPER;
+                yield s * (1 + (u * u * u - l * l * l) / (3 * (u - l))) / 2;
+            }
             default -> s * gaussianMean(z -> square(derivative(a, Math.sqrt(fixedPoint(a, s)) * z)));
         };
     }
 
     /** Predicted per-layer factor of the back-propagated signal's norm: sqrt(chi). */
     public static double perLayerFactor(Activation a, double s) { return Math.sqrt(chi(a, s)); }
+
+
 
     /**
      * Predicted per-layer factor of the back-propagated signal between hidden layer 1 and hidden layer
@@ -74,7 +91,9 @@ public final class MeanField {
             case SIGMOID -> 1 / (1 + Math.exp(-h));
             case TANH -> Math.tanh(h);
             case RELU -> Math.max(0, h);
-            case LEAKY_RELU -> h > 0 ? h : NetworkFactory.LEAKY_RELU_SLOPE * h;
+            case LEAKY_RELU -> h > 0 ? h : LEAKY_SLOPE * h;
+            case PRELU -> h > 0 ? h : NetworkFactory.PRELU_INIT * h;
+            case RRELU -> h > 0 ? h : (NetworkFactory.RRELU_LOWER + NetworkFactory.RRELU_UPPER) / 2 * h;
             case ELU -> h > 0 ? h : Math.expm1(h);
             case SELU -> SELU_LAMBDA * (h > 0 ? h : SELU_ALPHA * Math.expm1(h));
             case IDENTITY -> h;
@@ -86,7 +105,9 @@ public final class MeanField {
             case SIGMOID -> { double s = 1 / (1 + Math.exp(-h)); yield s * (1 - s); }
             case TANH -> { double t = Math.tanh(h); yield 1 - t * t; }
             case RELU -> h > 0 ? 1 : 0;
-            case LEAKY_RELU -> h > 0 ? 1 : NetworkFactory.LEAKY_RELU_SLOPE;
+            case LEAKY_RELU -> h > 0 ? 1 : LEAKY_SLOPE;
+            case PRELU -> h > 0 ? 1 : NetworkFactory.PRELU_INIT;
+            case RRELU -> h > 0 ? 1 : (NetworkFactory.RRELU_LOWER + NetworkFactory.RRELU_UPPER) / 2;
             case ELU -> h > 0 ? 1 : Math.exp(h);
             case SELU -> SELU_LAMBDA * (h > 0 ? 1 : SELU_ALPHA * Math.exp(h));
             case IDENTITY -> 1;

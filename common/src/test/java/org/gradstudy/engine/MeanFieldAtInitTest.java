@@ -32,9 +32,8 @@ class MeanFieldAtInitTest {
     static TrialResult[] run(Activation a, Init init) {
         TrialResult[] out = new TrialResult[SEEDS];
         for (int seed = 0; seed < SEEDS; seed++) {
-            Training t = new Training(1, 1, DatasetKind.TEACHER, 64, 4, INPUTS, 0.5, Precision.DOUBLE);
-            TrialConfig trial = new TrialConfig("mf", seed, 0, 1000 + seed, a, init, DEPTH, WIDTH, 0.01,
-                    Optimizer.SGD, t, new ProbeSettings(1));
+            Training t = Training.synthetic(1, 1, DatasetKind.TEACHER, 64, 4, INPUTS, 0.5, Precision.DOUBLE);
+            TrialConfig trial = Trials.of(a, init, DEPTH, WIDTH, 0.01, t, new ProbeSettings(1), 1000 + seed);
             TrialResult r = TrialRunner.run(trial);
             assertEquals(TrialStatus.OK, r.status(), () -> String.valueOf(r.error()));
             out[seed] = r;
@@ -56,7 +55,7 @@ class MeanFieldAtInitTest {
 
     /** Mean-field prediction over the same layers, from the first layer's pre-activation variance. */
     static double predicted(Activation a, Init init) {
-        double s = NetworkFactory.varianceScale(init, WIDTH);
+        double s = NetworkFactory.varianceScale(Trials.of(a, init, DEPTH, WIDTH, 0.01, Training.synthetic(1, 1, DatasetKind.TEACHER, 64, 4, INPUTS, 0.5, Precision.DOUBLE), new ProbeSettings(1), 0), WIDTH);
         // First layer: fan_in = INPUTS, fan_out = WIDTH, standardized inputs (E x^2 = 1).
         double q1 = switch (init) {
             case XAVIER_NORMAL -> INPUTS * 2.0 / (INPUTS + WIDTH);

@@ -1,6 +1,6 @@
 package org.gradstudy.engine;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.gradstudy.data.DataSplit;
 import org.gradstudy.data.Datasets;
 import org.gradstudy.result.LayerStat;
@@ -26,24 +26,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ProbeCorrectnessTest {
 
     static TrialConfig tiny(Activation a, Init init, int depth, int width, int batch) {
-        Training t = new Training(1, batch, DatasetKind.TEACHER, 64, 3, 4, 0.25, Precision.DOUBLE);
-        return new TrialConfig("t", 7, 0, 12345, a, init, depth, width, 0.1, Optimizer.SGD, t, new ProbeSettings(1));
+        Training t = Training.synthetic(1, batch, DatasetKind.TEACHER, 64, 3, 4, 0.25, Precision.DOUBLE);
+        return Trials.of(a, init, depth, width, 0.1, t, new ProbeSettings(1), 12345);
     }
 
     @Test
     void probeMatchesFiniteDifferencesOfTheMeanLoss() {
         for (Activation a : List.of(Activation.TANH, Activation.SIGMOID, Activation.ELU)) {
             TrialConfig trial = tiny(a, Init.XAVIER_NORMAL, 2, 5, 8);
-            DataSplit data = Datasets.generate(trial.training(), trial.seed());
+            DataSplit data = Datasets.generate(trial.training(), trial.input(), trial.seed(), null);
             INDArray x = data.trainX().get(NDArrayIndex.interval(0, 8), NDArrayIndex.all());
             INDArray y = data.trainY().get(NDArrayIndex.interval(0, 8), NDArrayIndex.all());
             ProbedNetwork built = NetworkFactory.build(trial);
-            MultiLayerNetwork net = built.net();
-            MultiLayerNetwork twin = net.clone(); // same initial parameters, for finite differences
-            GradientProbe probe = new GradientProbe(built.slots(), trial.probe(), 1);
+            ComputationGraph net = built.net();
+            ComputationGraph twin = net.clone(); // same initial parameters, for finite differences
+            GradientProbe probe = new GradientProbe(built, trial);
             probe.batchSize(8);
             net.setListeners(probe);
-            net.fit(x, y);
+            net.fit(new INDArray[] {x}, new INDArray[] {y});
 
             DataSet batch = new DataSet(x, y);
             double eps = 1e-6;

@@ -22,10 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrialRunnerTest {
     static TrialConfig trial(Activation a, Init init, int depth, double lr, Training t, int every) {
-        return new TrialConfig("t", 1, 0, 99, a, init, depth, 32, lr, Optimizer.SGD, t, new ProbeSettings(every));
+        return Trials.of(a, init, depth, 32, lr, t, new ProbeSettings(every), 99);
     }
 
-    static final Training SPIRALS = new Training(60, 32, DatasetKind.SPIRALS, 512, 3, 16, 0.25, Precision.DOUBLE);
+    static final Training SPIRALS = Training.synthetic(60, 32, DatasetKind.SPIRALS, 512, 3, 16, 0.25, Precision.DOUBLE);
 
     @Test
     void okTrialRecordsTheScheduleAndLearns() {
@@ -44,7 +44,7 @@ class TrialRunnerTest {
 
     @Test
     void explodingTrialIsRecordedAsDivergedAtTheFirstNonFiniteStep() {
-        Training t = new Training(200, 32, DatasetKind.TEACHER, 256, 3, 32, 0.25, Precision.DOUBLE);
+        Training t = Training.synthetic(200, 32, DatasetKind.TEACHER, 256, 3, 32, 0.25, Precision.DOUBLE);
         TrialResult r = TrialRunner.run(trial(Activation.IDENTITY, Init.LARGE_NORMAL, 8, 1.0, t, 1000));
         assertEquals(TrialStatus.DIVERGED, r.status());
         int bad = r.firstNonfiniteStep();
@@ -59,7 +59,7 @@ class TrialRunnerTest {
     @Test
     void anExceptionBecomesAFailedTrialWithItsMessage() {
         // Impossible on purpose: a batch larger than the training set (the study parser refuses this).
-        Training t = new Training(5, 500, DatasetKind.SPIRALS, 100, 3, 16, 0.25, Precision.DOUBLE);
+        Training t = Training.synthetic(5, 500, DatasetKind.SPIRALS, 100, 3, 16, 0.25, Precision.DOUBLE);
         TrialResult r = TrialRunner.run(trial(Activation.RELU, Init.HE_NORMAL, 2, 0.1, t, 1));
         assertEquals(TrialStatus.FAILED, r.status());
         assertTrue(r.error().startsWith("java.lang.ArrayIndexOutOfBoundsException"), r.error());

@@ -27,7 +27,7 @@ class StudyParserTest {
         assertEquals(List.of(Init.XAVIER_NORMAL, Init.HE_NORMAL), s.axes().get(Axis.INIT));
         assertEquals(List.of(2, 16), s.axes().get(Axis.DEPTH));
         assertEquals(List.of(0.05), s.axes().get(Axis.LEARNING_RATE));
-        assertEquals(new Training(150, 64, DatasetKind.SPIRALS, 2048, 3, 16, 0.2, Precision.DOUBLE), s.training());
+        assertEquals(Training.synthetic(150, 64, DatasetKind.SPIRALS, 2048, 3, 16, 0.2, Precision.DOUBLE), s.training());
         assertEquals(10, s.probe().every());
         assertEquals(24, s.trialCount());
     }
@@ -41,7 +41,7 @@ class StudyParserTest {
         assertEquals(List.of(Activation.RELU), s.axes().get(Axis.ACTIVATION));
         assertEquals(List.of(8), s.axes().get(Axis.DEPTH));
         assertEquals(List.of(64), s.axes().get(Axis.WIDTH));
-        assertEquals(new Training(200, 64, DatasetKind.SPIRALS, 2048, 3, 16, 0.2, Precision.DOUBLE), s.training());
+        assertEquals(Training.synthetic(200, 64, DatasetKind.SPIRALS, 2048, 3, 16, 0.2, Precision.DOUBLE), s.training());
         assertEquals(10, s.probe().every());
     }
 
@@ -55,12 +55,12 @@ class StudyParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-        axes { activaton = [relu] }               | s.conf:1: axes.activaton: unknown key (did you mean 'axes.activation'?); allowed here: activation, init, depth, width, learning-rate, optimizer
-        learing-rate = 0.1                        | s.conf:1: learing-rate: unknown key; allowed here: name, seed, replicates, axes, training, probe
-        replicate = 3                             | s.conf:1: replicate: unknown key (did you mean 'replicates'?); allowed here: name, seed, replicates, axes, training, probe
-        training { step = 3 }                     | s.conf:1: training.step: unknown key (did you mean 'training.steps'?); allowed here: batch-size, classes, dataset, input-dim, precision, samples, steps, test-fraction
-        axes { activation = [relu6] }             | s.conf:1: axes.activation: unknown value 'relu6' (did you mean 'relu'?); allowed: one of sigmoid, tanh, relu, leaky-relu, elu, selu, identity
-        axes { init = [glorot] }                  | s.conf:1: axes.init: unknown value 'glorot'; allowed: one of zero, small-normal, large-normal, xavier-normal, xavier-uniform, he-normal, he-uniform, lecun-normal
+        axes { activaton = [relu] }               | s.conf:1: axes.activaton: unknown key (did you mean 'axes.activation'?); allowed here: activation, leaky-relu-slope, init, init-gain, normalization, residual-every, depth, width, learning-rate, optimizer, clipping, clip-threshold, l2, input
+        learing-rate = 0.1                        | s.conf:1: learing-rate: unknown key; allowed here: name, seed, replicates, axes, exclude, training, init, probe
+        replicate = 3                             | s.conf:1: replicate: unknown key (did you mean 'replicates'?); allowed here: name, seed, replicates, axes, exclude, training, init, probe
+        training { step = 3 }                     | s.conf:1: training.step: unknown key (did you mean 'training.steps'?); allowed here: batch-size, classes, dataset, file, input-dim, label-column, precision, samples, steps, test-fraction
+        axes { activation = [relu6] }             | s.conf:1: axes.activation: unknown value 'relu6' (did you mean 'relu'?); allowed: one of sigmoid, tanh, relu, leaky-relu, prelu, rrelu, elu, selu, identity
+        axes { init = [glorot] }                  | s.conf:1: axes.init: unknown value 'glorot'; allowed: one of zero, small-normal, large-normal, xavier-normal, xavier-uniform, he-normal, he-uniform, lecun-normal, lecun-uniform, scaled-normal
         axes { depth = [] }                       | s.conf:1: axes.depth: is empty; give at least one value (an integer from 1 to 1024)
         axes { depth = [-3] }                     | s.conf:1: axes.depth: value -3 is out of range; allowed: an integer from 1 to 1024
         axes { depth = [eight] }                  | s.conf:1: axes.depth: expected an integer, got 'eight'; allowed: an integer from 1 to 1024
@@ -74,7 +74,7 @@ class StudyParserTest {
         replicates = 0                            | s.conf:1: replicates: bad value 0; allowed: an integer from 1 to 1000
         seed = abc                                | s.conf:1: seed: bad value 'abc'; allowed: an integer
         name = "a b"                              | s.conf:1: name: bad value 'a b'; allowed: letters, digits, '-' and '_' (1 to 64 characters)
-        training { dataset = mnist }              | s.conf:1: training.dataset: bad value 'mnist'; allowed: one of spirals, teacher
+        training { dataset = mnist }              | s.conf:1: training.dataset: bad value 'mnist'; allowed: one of spirals, teacher, blobs, parity, file
         training { test-fraction = 1.5 }          | s.conf:1: training.test-fraction: bad value 1.5; allowed: a number > 0 and < 1
         training { precision = half }             | s.conf:1: training.precision: bad value 'half'; allowed: one of float, double
         probe { every = 0 }                       | s.conf:1: probe.every: bad value 0; allowed: an integer from 1 to 10000000
@@ -88,7 +88,7 @@ class StudyParserTest {
     void reportsEveryProblemWithItsOwnLine() {
         String msg = error("name = ok\naxes {\n  depth = [0]\n  activation = [foo]\n}\n");
         assertEquals("s.conf:3: axes.depth: value 0 is out of range; allowed: an integer from 1 to 1024\n"
-                + "s.conf:4: axes.activation: unknown value 'foo'; allowed: one of sigmoid, tanh, relu, leaky-relu, elu, selu, identity",
+                + "s.conf:4: axes.activation: unknown value 'foo'; allowed: one of sigmoid, tanh, relu, leaky-relu, prelu, rrelu, elu, selu, identity",
                 msg);
     }
 

@@ -23,7 +23,7 @@ final class Columns {
 
     static List<StructField> axisFields() {
         List<StructField> out = new ArrayList<>();
-        for (Axis a : Axis.ordered()) out.add(DataTypes.createStructField(a.column(), type(a), false));
+        for (Axis a : Axis.ordered()) out.add(DataTypes.createStructField(a.column(), type(a), a.conditional()));
         return out;
     }
 
@@ -32,7 +32,7 @@ final class Columns {
         List<Object> out = new ArrayList<>();
         for (Axis a : Axis.ordered()) {
             Object v = t.value(a);
-            out.add(v instanceof Keyed k ? k.key() : v);
+            out.add(v instanceof Keyed k ? k.key() : v); // null where the axis does not apply
         }
         return out;
     }

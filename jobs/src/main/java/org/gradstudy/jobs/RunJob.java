@@ -11,6 +11,10 @@ import org.apache.spark.storage.StorageLevel;
 import org.gradstudy.result.TrialResult;
 import org.gradstudy.study.Axis;
 import org.gradstudy.study.Expander;
+import org.gradstudy.study.Expansion;
+import org.gradstudy.engine.Preflight;
+import org.gradstudy.data.UserData;
+import org.apache.spark.broadcast.Broadcast;
 import org.gradstudy.study.Study;
 import org.gradstudy.study.TrialConfig;
 import org.slf4j.Logger;
@@ -40,7 +44,13 @@ public final class RunJob {
     /** Runs {@code study} in {@code spark}, writing its tables under {@code warehouse}. */
     public static Outcome run(SparkSession spark, Study study, Warehouse warehouse) {
         warehouse.checkWritable(spark.sparkContext().hadoopConfiguration());
-        List<TrialConfig> trials = new ArrayList<>(Expander.expand(study));
+        UserData data = UserDataLoader.load(spark, study.training()); // null unless dataset = file
+        if (data != null) study = study.withTraining(study.training().withFileData(data.rows(), data.classes(),
+                data.features(), data.fingerprint()));
+        Expansion expansion = Expander.expand(study);
+        for (String line : expansion.report(study.source()).split("\n")) LOG.info("study {}: {}", study.name(), line);
+        Preflight.check(study, expansion.trials());
+        List<TrialConfig> trials = new ArrayList<>(expansion.trials());
         // Longest trials first, so no long straggler starts last and runs alone.
         trials.sort(Comparator.comparingDouble(TrialConfig::cost).reversed());
         LOG.info("study {}: {} trials from {}", study.name(), trials.size(), study.source());
@@ -48,8 +58,9 @@ public final class RunJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         jsc.setJobDescription("gradstudy " + study.name() + ": " + trials.size() + " trials");
         // One trial per partition, so one trial per task: Spark balances them across executors.
+        Broadcast<UserData> shipped = jsc.broadcast(data); // loaded once, shipped once per executor
         JavaRDD<TrialResult> results = jsc.parallelize(trials, Math.max(1, trials.size()))
-                .map(TrialTask::run)
+                .map(t -> TrialTask.run(t, shipped.value()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             // Train at full parallelism first (one task per trial, cached); only then coalesce the output

@@ -5,6 +5,7 @@ import org.gradstudy.engine.TrialRunner;
 import org.gradstudy.result.TrialResult;
 import org.gradstudy.result.Versions;
 import org.gradstudy.study.TrialConfig;
+import org.gradstudy.data.UserData;
 
 import java.net.InetAddress;
 
@@ -12,8 +13,8 @@ import java.net.InetAddress;
 final class TrialTask {
     private TrialTask() {}
 
-    static TrialResult run(TrialConfig trial) {
-        return TrialRunner.run(trial, executor(), Versions.summary("spark=" + org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+    static TrialResult run(TrialConfig trial, UserData data) {
+        return TrialRunner.run(trial, executor(), Versions.summary("spark=" + org.apache.spark.package$.MODULE$.SPARK_VERSION()), data);
     }
 
     /** executor id @ host : pid, so a result says which JVM computed it. */

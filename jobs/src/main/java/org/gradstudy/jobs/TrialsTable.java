@@ -17,7 +17,8 @@ public final class TrialsTable {
     public static final String STUDY = "study", TRIAL_ID = "trial_id", REPLICATE = "replicate", SEED = "seed",
             STUDY_SEED = "study_seed", STEPS = "steps", BATCH_SIZE = "batch_size", DATASET = "dataset",
             SAMPLES = "samples", CLASSES = "classes", PRECISION = "precision", PROBE_EVERY = "probe_every",
-            STATUS = "status", ERROR = "error", FIRST_NONFINITE_STEP = "first_nonfinite_step", STEPS_RUN = "steps_run",
+            STATUS = "status", ERROR = "error", FIRST_NONFINITE_STEP = "first_nonfinite_step",
+            FIRST_NONFINITE_LAYER = "first_nonfinite_layer", CLIP_RATE = "clip_rate", STEPS_RUN = "steps_run",
             TRAIN_LOSS = "train_loss", TRAIN_ACCURACY = "train_accuracy", TEST_LOSS = "test_loss",
             TEST_ACCURACY = "test_accuracy", PARAMETER_COUNT = "parameter_count", WALL_MS = "wall_ms",
             EXECUTOR = "executor", VERSIONS = "versions", CONFIG = "config";
@@ -42,6 +43,8 @@ public final class TrialsTable {
         f.add(Columns.field(STATUS, DataTypes.StringType, false));
         f.add(Columns.field(ERROR, DataTypes.StringType, true));
         f.add(Columns.field(FIRST_NONFINITE_STEP, DataTypes.IntegerType, true));
+        f.add(Columns.field(FIRST_NONFINITE_LAYER, DataTypes.IntegerType, true));
+        f.add(Columns.field(CLIP_RATE, DataTypes.DoubleType, false));
         f.add(Columns.field(STEPS_RUN, DataTypes.IntegerType, false));
         f.add(Columns.field(TRAIN_LOSS, DataTypes.DoubleType, true));
         f.add(Columns.field(TRAIN_ACCURACY, DataTypes.DoubleType, true));
@@ -77,6 +80,8 @@ public final class TrialsTable {
         v.add(r.status().key());
         v.add(r.error());
         v.add(r.firstNonfiniteStep());
+        v.add(r.firstNonfiniteLayer());
+        v.add(r.clipRate());
         v.add(r.stepsRun());
         v.add(r.trainLoss());
         v.add(r.trainAccuracy());
