@@ -35,7 +35,7 @@ class CommandLineTest {
         Result r = exec("run", study.toString(), "--warehouse", wh.toString());
         assertEquals(2, r.code());
         assertEquals("gradstudy: " + study + ":3: axes.activation: unknown value 'swish'; allowed: one of sigmoid, tanh, "
-                + "relu, leaky-relu, elu, selu, identity\n", r.err());
+                + "relu, leaky-relu, prelu, rrelu, elu, selu, identity\n", r.err());
         assertFalse(Files.exists(wh), "nothing written");
     }
 
