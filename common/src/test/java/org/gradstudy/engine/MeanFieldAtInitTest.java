@@ -15,6 +15,9 @@ import org.gradstudy.theory.MeanField;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.gradstudy.study.Axis;
+import org.gradstudy.study.Normalization;
 
 /**
  * Deep wide networks at step 0 against mean-field theory. Width 256, depth 20, 8 seeds, one example
@@ -29,11 +32,18 @@ class MeanFieldAtInitTest {
     static final int WIDTH = 256, DEPTH = 20, SEEDS = 8, INPUTS = 64;
     static final double TOL = 0.02;
 
-    static TrialResult[] run(Activation a, Init init) {
+    static final Training T = Training.synthetic(1, 1, DatasetKind.TEACHER, 64, 4, INPUTS, 0.5, Precision.DOUBLE);
+
+    static TrialResult[] run(Activation a, Init init) { return run(trial(a, init)); }
+
+    static TrialConfig trial(Activation a, Init init) {
+        return Trials.of(a, init, DEPTH, WIDTH, 0.01, T, new ProbeSettings(1), 0);
+    }
+
+    static TrialResult[] run(TrialConfig base) {
         TrialResult[] out = new TrialResult[SEEDS];
         for (int seed = 0; seed < SEEDS; seed++) {
-            Training t = Training.synthetic(1, 1, DatasetKind.TEACHER, 64, 4, INPUTS, 0.5, Precision.DOUBLE);
-            TrialConfig trial = Trials.of(a, init, DEPTH, WIDTH, 0.01, t, new ProbeSettings(1), 1000 + seed);
+            TrialConfig trial = new TrialConfig(base.study(), base.studySeed(), 0, 1000 + seed, base.point(), base.training(), base.probe());
             TrialResult r = TrialRunner.run(trial);
             assertEquals(TrialStatus.OK, r.status(), () -> String.valueOf(r.error()));
             out[seed] = r;
@@ -55,12 +65,12 @@ class MeanFieldAtInitTest {
 
     /** Mean-field prediction over the same layers, from the first layer's pre-activation variance. */
     static double predicted(Activation a, Init init) {
-        double s = NetworkFactory.varianceScale(Trials.of(a, init, DEPTH, WIDTH, 0.01, Training.synthetic(1, 1, DatasetKind.TEACHER, 64, 4, INPUTS, 0.5, Precision.DOUBLE), new ProbeSettings(1), 0), WIDTH);
+        double s = NetworkFactory.varianceScale(trial(a, init), WIDTH);
         // First layer: fan_in = INPUTS, fan_out = WIDTH, standardized inputs (E x^2 = 1).
         double q1 = switch (init) {
             case XAVIER_NORMAL -> INPUTS * 2.0 / (INPUTS + WIDTH);
             case HE_NORMAL -> 2.0;
-            case LECUN_NORMAL -> 1.0;
+            case LECUN_NORMAL, LECUN_UNIFORM -> 1.0;
             case SMALL_NORMAL -> INPUTS * 1e-4;
             default -> throw new IllegalArgumentException(init.toString());
         };
@@ -91,5 +101,52 @@ class MeanFieldAtInitTest {
         assertEquals(theory, factor(runs, "b", 1), TOL * theory, "sigmoid + xavier bias factor");
         // Sigmoid activations do not shrink with depth (mean 1/2), so weight gradients vanish with delta.
         assertEquals(theory, factor(runs, "W", 2), TOL * theory, "sigmoid + xavier weight factor");
+    }
+
+    @Test
+    void leakyReluFollowsItsSlope() {
+        // chi = s (1 + a^2) / 2 under xavier (s = 1): a = 0.3 gives sqrt(0.545) = 0.738, a = 0.01 gives 0.7071.
+        for (double a : new double[] {0.01, 0.3, 1.0}) {
+            TrialResult[] runs = run(trial(Activation.LEAKY_RELU, Init.XAVIER_NORMAL).with(Axis.LEAKY_RELU_SLOPE, a));
+            double theory = Math.sqrt(MeanField.chi(Activation.LEAKY_RELU, 1, a));
+            assertEquals(Math.sqrt((1 + a * a) / 2), theory, 1e-15);
+            assertEquals(theory, factor(runs, "b", 1), TOL * theory, "leaky relu slope " + a);
+        }
+    }
+
+    @Test
+    void smoothActivationsMatchQuadratureLayerByLayer() {
+        // tanh, sigmoid, elu, selu: sqrt(s E[phi'(h_l)^2]) multiplied over the layers, with q_l followed from
+        // the first layer (Gauss-Legendre quadrature). Same 2% tolerance as above.
+        for (Activation a : new Activation[] {Activation.TANH, Activation.SIGMOID, Activation.ELU, Activation.SELU})
+            for (Init init : new Init[] {Init.XAVIER_NORMAL, Init.LECUN_NORMAL}) {
+                double theory = predicted(a, init);
+                assertEquals(theory, factor(run(a, init), "b", 1), TOL * theory, a + " + " + init);
+            }
+    }
+
+    @Test
+    void reluWeightGradientsStayFlatAtEveryInitScale() {
+        // Homogeneous activation: forward and backward factors cancel for any gain g of N(0, g/fan_in),
+        // while the bias gradients (delta) follow sqrt(g/2) per layer.
+        for (double g : new double[] {0.5, 1.0, 2.0, 3.0}) {
+            TrialResult[] runs = run(trial(Activation.RELU, Init.SCALED_NORMAL).with(Axis.INIT_GAIN, g));
+            assertEquals(1.0, factor(runs, "W", 2), TOL, "relu weight factor at gain " + g);
+            assertEquals(Math.sqrt(g / 2), factor(runs, "b", 1), TOL * Math.sqrt(g / 2), "relu bias factor at gain " + g);
+        }
+    }
+
+    @Test
+    void batchNormMakesGradientsGrowTowardTheInput() {
+        // Yang et al. 2019: with batch norm in training mode the gradient explodes with depth at init.
+        // Batch norm before the activation removes the dense bias's effect (its gradient is ~0), so this
+        // uses weight gradients: log10(||g_1|| / ||g_20||) > 0 means larger gradients nearer the input.
+        Training t = Training.synthetic(1, 64, DatasetKind.TEACHER, 256, 4, INPUTS, 0.5, Precision.DOUBLE);
+        for (Normalization n : new Normalization[] {Normalization.BATCHNORM_BEFORE, Normalization.BATCHNORM_AFTER}) {
+            TrialConfig c = Trials.of(Activation.RELU, Init.HE_NORMAL, DEPTH, WIDTH, 0.01, t, new ProbeSettings(1), 0)
+                    .with(Axis.NORMALIZATION, n);
+            double f = factor(run(c), "W", 2);
+            assertTrue(f > 1.01, n + ": per-layer weight-gradient factor " + f + " should exceed 1");
+        }
     }
 }
