@@ -159,7 +159,7 @@ public final class GradientProbe extends BaseTrainingListener {
                 ActivationStats a = p.slot.kind() == ParamSlot.Kind.HIDDEN ? pendingActivations.get(p.slot.layer()) : null;
                 TensorStats g = p.grad;
                 stats.add(new LayerStat(step, p.slot.layer(), p.slot.kind().key(), p.slot.param(), p.loss, g.n(), g.l2(),
-                        g.meanAbs(), g.maxAbs(), g.std(), g.zeroFraction(), g.nonFinite(), p.paramL2,
+                        g.meanAbs(), g.maxAbs(), g.std(), g.zeroFraction(), g.nonFinite(), p.paramL2, upd,
                         p.paramL2 > 0 ? upd / p.paramL2 : null,
                         a == null ? null : a.mean(), a == null ? null : a.std(), a == null ? null : a.saturated(),
                         a == null ? null : a.dead(), p.pre, p.post, p.clipped));

@@ -27,7 +27,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationRReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
@@ -103,7 +102,7 @@ public final class NetworkFactory {
             }
             if (separate) {
                 g.addLayer("act" + l, act == Activation.PRELU
-                        ? new PReLULayer.Builder().weightInit(new ConstantDistribution(PRELU_INIT)).build()
+                        ? new PReLULayer.Builder().inputShape(width).weightInit(new ConstantDistribution(PRELU_INIT)).build()
                         : new ActivationLayer.Builder().activation(activation(trial)).build(), cur);
                 cur = "act" + l;
             }
@@ -185,7 +184,7 @@ public final class NetworkFactory {
             case RELU -> new ActivationReLU();
             case LEAKY_RELU -> new ActivationLReLU(trial.leakyReluSlope());
             case PRELU -> throw new IllegalStateException("prelu is a layer, not an activation function");
-            case RRELU -> new ActivationRReLU(RRELU_LOWER, RRELU_UPPER);
+            case RRELU -> new RandomizedReLU(RRELU_LOWER, RRELU_UPPER);
             case ELU -> new ActivationELU(1.0);
             case SELU -> new ActivationSELU();
             case IDENTITY -> new ActivationIdentity();

@@ -13,6 +13,7 @@ import java.io.Serializable;
  * @param kind          hidden or output
  * @param param         W, b (dense), gamma, beta (batch norm), alpha (prelu slopes)
  * @param loss          minibatch mean loss at this step
+ * @param updateL2      L2 norm of the update the optimizer applied at this step
  * @param updateRatio   ||applied update|| / ||parameter before the update|| (null when the parameter is 0)
  * @param actMean       mean of the layer's activation output over batch and units (hidden layers)
  * @param actStd        its standard deviation
@@ -24,6 +25,6 @@ import java.io.Serializable;
  */
 public record LayerStat(int step, int layer, String kind, String param, double loss, long n,
                         double gradL2, double gradMeanAbs, double gradMaxAbs, double gradStd,
-                        double gradZeroFraction, long gradNonFinite, double paramL2, Double updateRatio,
+                        double gradZeroFraction, long gradNonFinite, double paramL2, double updateL2, Double updateRatio,
                         Double actMean, Double actStd, Double actSaturated, Double actDead,
                         double gradNormPreClip, double gradNormPostClip, boolean clipped) implements Serializable {}

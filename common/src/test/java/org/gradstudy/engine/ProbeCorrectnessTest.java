@@ -5,6 +5,8 @@ import org.gradstudy.data.DataSplit;
 import org.gradstudy.data.Datasets;
 import org.gradstudy.result.LayerStat;
 import org.gradstudy.study.Activation;
+import org.gradstudy.study.Axis;
+import org.gradstudy.study.Normalization;
 import org.gradstudy.study.DatasetKind;
 import org.gradstudy.study.Init;
 import org.gradstudy.study.Optimizer;
@@ -21,6 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The probe's gradient statistics equal those of a central finite-difference gradient of the mean loss. */
 class ProbeCorrectnessTest {
@@ -32,8 +35,17 @@ class ProbeCorrectnessTest {
 
     @Test
     void probeMatchesFiniteDifferencesOfTheMeanLoss() {
-        for (Activation a : List.of(Activation.TANH, Activation.SIGMOID, Activation.ELU)) {
-            TrialConfig trial = tiny(a, Init.XAVIER_NORMAL, 2, 5, 8);
+        List<TrialConfig> trials = List.of(
+                tiny(Activation.TANH, Init.XAVIER_NORMAL, 2, 5, 8),
+                tiny(Activation.SIGMOID, Init.XAVIER_NORMAL, 2, 5, 8),
+                tiny(Activation.ELU, Init.XAVIER_NORMAL, 2, 5, 8),
+                tiny(Activation.TANH, Init.XAVIER_NORMAL, 3, 5, 8).with(Axis.NORMALIZATION, Normalization.BATCHNORM_BEFORE),
+                tiny(Activation.TANH, Init.XAVIER_NORMAL, 3, 5, 8).with(Axis.NORMALIZATION, Normalization.BATCHNORM_AFTER),
+                tiny(Activation.TANH, Init.XAVIER_NORMAL, 4, 5, 8).with(Axis.RESIDUAL_EVERY, 1),
+                tiny(Activation.PRELU, Init.HE_NORMAL, 2, 5, 8),
+                tiny(Activation.TANH, Init.SCALED_NORMAL, 2, 5, 8).with(Axis.INIT_GAIN, 1.7));
+        for (TrialConfig trial : trials) {
+            Object a = trial.point();
             DataSplit data = Datasets.generate(trial.training(), trial.input(), trial.seed(), null);
             INDArray x = data.trainX().get(NDArrayIndex.interval(0, 8), NDArrayIndex.all());
             INDArray y = data.trainY().get(NDArrayIndex.interval(0, 8), NDArrayIndex.all());
@@ -54,9 +66,9 @@ class ProbeCorrectnessTest {
                 for (int i = 0; i < p.length(); i++) {
                     double orig = flatP.getDouble(i);
                     flatP.put(i, orig + eps);
-                    double up = twin.score(batch, false);
+                    double up = twin.score(batch, true);
                     flatP.put(i, orig - eps);
-                    double down = twin.score(batch, false);
+                    double down = twin.score(batch, true);
                     flatP.put(i, orig);
                     fd.putScalar(i, (up - down) / (2 * eps));
                 }
@@ -65,13 +77,15 @@ class ProbeCorrectnessTest {
                         .filter(s -> s.layer() == slot.layer() && s.param().equals(slot.param())).findFirst().orElseThrow();
                 // Central differences in double: truncation O(eps^2 f''') ~ 1e-12, rounding ~ 1e-16 / eps = 1e-10,
                 // so 1e-6 relative leaves a wide margin while catching a sum-vs-mean (factor 8) or layer mix-up.
-                String what = a + " layer " + slot.layer() + " " + slot.param();
-                assertEquals(expected.l2(), got.gradL2(), 1e-6 * expected.l2(), what + " L2");
-                assertEquals(expected.meanAbs(), got.gradMeanAbs(), 1e-6 * expected.meanAbs(), what + " mean|g|");
-                assertEquals(expected.maxAbs(), got.gradMaxAbs(), 1e-6 * expected.maxAbs(), what + " max|g|");
-                assertEquals(expected.std(), got.gradStd(), 1e-6 * expected.std(), what + " std");
+                String what = trial.point() + " layer " + slot.layer() + " " + slot.param();
+                // A dense bias right before batch norm has an exactly zero gradient (batch norm removes the mean):
+                // both sides are then rounding noise, ~1e-17, hence the absolute floor of 1e-12.
+                assertEquals(expected.l2(), got.gradL2(), Math.max(1e-12, 1e-6 * expected.l2()), what + " L2");
+                assertEquals(expected.meanAbs(), got.gradMeanAbs(), Math.max(1e-12, 1e-6 * expected.meanAbs()), what + " mean|g|");
+                assertEquals(expected.maxAbs(), got.gradMaxAbs(), Math.max(1e-12, 1e-6 * expected.maxAbs()), what + " max|g|");
+                assertEquals(expected.std(), got.gradStd(), Math.max(1e-12, 1e-6 * expected.std()), what + " std");
                 assertEquals(p.norm2Number().doubleValue(), got.paramL2(), 1e-12 * got.paramL2(), what + " param L2");
-                assertEquals(twin.score(batch, false), got.loss(), 1e-12, what + " loss");
+                assertEquals(twin.score(batch, true), got.loss(), 1e-12, what + " loss");
             }
         }
     }
@@ -95,5 +109,21 @@ class ProbeCorrectnessTest {
         // float32 squares of 1e-25 underflow to 0; the probe accumulates in double with max scaling.
         INDArray v = Nd4j.createFromArray(1e-25f, -1e-25f, 1e-25f, -1e-25f);
         assertEquals(2e-25, TensorStats.of(v, 1).l2(), 1e-31);
+    }
+
+    @Test
+    void randomizedReluBackpropUsesTheSlopesOfItsForwardPass() {
+        RandomizedReLU r = new RandomizedReLU();
+        INDArray x = Nd4j.createFromArray(new double[][] {{-1.0, 2.0, -0.5}, {0.3, -4.0, 1.0}});
+        INDArray out = r.getActivation(x.dup(), true);
+        INDArray grad = r.backprop(x.dup(), Nd4j.onesLike(x)).getFirst();
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 3; j++) {
+                double xi = x.getDouble(i, j), slope = out.getDouble(i, j) / xi;
+                if (xi > 0) assertEquals(1.0, slope, 0);
+                else assertTrue(slope >= 1.0 / 8 && slope <= 1.0 / 3, "slope " + slope);
+                assertEquals(slope, grad.getDouble(i, j), 1e-15); // d out / d x is the same slope
+            }
+        assertEquals(-4.0 * (1.0 / 8 + 1.0 / 3) / 2, r.getActivation(x.dup(), false).getDouble(1, 1), 1e-15);
     }
 }

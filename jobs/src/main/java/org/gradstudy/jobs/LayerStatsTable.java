@@ -22,7 +22,7 @@ public final class LayerStatsTable {
             LAYER = "layer", LAYER_KIND = "layer_kind", PARAM = "param", LOSS = "loss", N = "n", GRAD_L2 = "grad_l2",
             GRAD_MEAN_ABS = "grad_mean_abs", GRAD_MAX_ABS = "grad_max_abs", GRAD_STD = "grad_std",
             GRAD_ZERO_FRACTION = "grad_zero_fraction", GRAD_NONFINITE = "grad_nonfinite", PARAM_L2 = "param_l2",
-            UPDATE_RATIO = "update_ratio", ACT_MEAN = "act_mean", ACT_STD = "act_std",
+            UPDATE_L2 = "update_l2", UPDATE_RATIO = "update_ratio", ACT_MEAN = "act_mean", ACT_STD = "act_std",
             ACT_SATURATED_FRACTION = "act_saturated_fraction", ACT_DEAD_FRACTION = "act_dead_fraction",
             GRAD_NORM_PRE_CLIP = "grad_norm_pre_clip", GRAD_NORM_POST_CLIP = "grad_norm_post_clip", CLIPPED = "clipped";
 
@@ -47,6 +47,7 @@ public final class LayerStatsTable {
         f.add(Columns.field(GRAD_ZERO_FRACTION, DataTypes.DoubleType, false));
         f.add(Columns.field(GRAD_NONFINITE, DataTypes.LongType, false));
         f.add(Columns.field(PARAM_L2, DataTypes.DoubleType, false));
+        f.add(Columns.field(UPDATE_L2, DataTypes.DoubleType, false));
         f.add(Columns.field(UPDATE_RATIO, DataTypes.DoubleType, true));
         f.add(Columns.field(ACT_MEAN, DataTypes.DoubleType, true));
         f.add(Columns.field(ACT_STD, DataTypes.DoubleType, true));
@@ -83,6 +84,7 @@ public final class LayerStatsTable {
             v.add(s.gradZeroFraction());
             v.add(s.gradNonFinite());
             v.add(s.paramL2());
+            v.add(s.updateL2());
             v.add(s.updateRatio());
             v.add(s.actMean());
             v.add(s.actStd());
