@@ -7,6 +7,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExpanderTest {
     static Study study(String text) { return StudyParser.parse(text, "s.conf", "s"); }
@@ -49,5 +51,50 @@ class ExpanderTest {
         assertNotEquals(trials.get(0).seed(), trials.get(1).seed(), "replicates differ");
         assertEquals(TrialConfig.seedFor(7, 1), trials.get(1).seed());
         assertNotEquals(TrialConfig.seedFor(8, 1), trials.get(1).seed());
+    }
+
+    @Test
+    void axesThatDoNotApplyCollapseIntoOneTrial() {
+        Expansion e = Expander.expand(study("axes { activation = [relu, leaky-relu], leaky-relu-slope = [0.01, 0.2, 0.3] }"));
+        // relu x 3 slopes is one trial (slope n/a); leaky-relu keeps its 3.
+        assertEquals(6, e.gridTrials());
+        assertEquals(2, e.collapsed());
+        assertEquals(4, e.trials().size());
+        assertEquals(null, e.trials().get(0).leakyReluSlope());
+        assertEquals(0.2, e.trials().get(2).leakyReluSlope());
+    }
+
+    @Test
+    void excludeRulesRemoveWhatTheyMatchAndAreReported() {
+        String text = """
+                replicates = 2
+                axes { activation = [relu, selu, tanh], init = [he-normal, lecun-normal, lecun-uniform] }
+                exclude = [
+                  { activation = selu, init = { not = [lecun-normal, lecun-uniform] } }
+                  { activation = [tanh], init = [he-normal, lecun-uniform] }
+                ]
+                """;
+        Expansion e = Expander.expand(study(text));
+        assertEquals(18, e.gridTrials());
+        assertEquals(12, e.trials().size());
+        assertEquals(List.of(2L, 4L), List.copyOf(e.excluded().values()));
+        assertEquals("""
+                grid: 18 trials (axes x replicates)
+                excluded: 2 trials by the rule at s.conf:4 {activation in [selu], init not in [lecun-normal, lecun-uniform]}
+                excluded: 4 trials by the rule at s.conf:5 {activation in [tanh], init in [he-normal, lecun-uniform]}
+                trials: 12
+                """, e.report("s.conf"));
+        assertTrue(e.trials().stream().noneMatch(t -> t.activation() == Activation.SELU && t.init() == Init.HE_NORMAL));
+    }
+
+    @Test
+    void aResidualSpanLongerThanTheNetworkIsRefusedBeforeAnythingRuns() {
+        StudyException ex = assertThrows(StudyException.class, () -> Expander.expand(study(
+                "axes {\n  depth = [2, 3, 8]\n  residual-every = [0, 4]\n}")));
+        assertEquals("s.conf:3: axes.residual-every: value 4 needs depth >= 5 (a skip spans 4 hidden layers after the first), "
+                + "but axes.depth has [2, 3]; remove one of the values or add a rule to exclude, e.g. "
+                + "{ residual-every = [4], depth = [2, 3] }", ex.getMessage());
+        assertEquals(4, Expander.expand(study("axes { depth = [2, 3, 8], residual-every = [0, 4] }\n"
+                + "exclude = [ { residual-every = 4, depth = [2, 3] } ]")).trials().size());
     }
 }
