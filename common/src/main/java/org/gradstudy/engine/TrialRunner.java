@@ -14,7 +14,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Runs one trial from its config alone: generates the data, builds the network, trains it step by
@@ -66,23 +65,10 @@ public final class TrialRunner {
 
     /** Trains {@code steps} minibatch steps over reshuffled epochs; stops at the first non-finite step. */
     private static int train(ComputationGraph net, GradientProbe probe, DataSplit data, TrialConfig trial) {
-        int n = data.trainSize();
         int batch = trial.training().batchSize();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        SplittableRandom rnd = new SplittableRandom(trial.seed() + 1);
-        int pos = n;
-        int[] rows = new int[batch];
+        Minibatches batches = new Minibatches(data.trainSize(), batch, trial.seed());
         for (int step = 0; step < trial.training().steps(); step++) {
-            if (pos + batch > n) { // new epoch: reshuffle, drop the incomplete tail
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rnd.nextInt(i + 1);
-                    int t = order[i]; order[i] = order[j]; order[j] = t;
-                }
-                pos = 0;
-            }
-            System.arraycopy(order, pos, rows, 0, batch);
-            pos += batch;
+            int[] rows = batches.next();
             probe.batchSize(batch);
             net.fit(new INDArray[] {data.trainX().getRows(rows)}, new INDArray[] {data.trainY().getRows(rows)});
             if (probe.firstNonFiniteStep() != null) return step + 1;
