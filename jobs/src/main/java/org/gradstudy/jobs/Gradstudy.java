@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The command line: {@code gradstudy <command> ...}. Exit codes: 0 done, 1 every trial failed, 2 bad input. */
 @Command(name = "gradstudy", mixinStandardHelpOptions = true, versionProvider = Gradstudy.Version.class,
         description = "Measures vanishing and exploding gradients across techniques, depths and seeds.",
-        subcommands = {RunCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PlanCommand.class, TrialCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Gradstudy {
     /** Exit code for input the user must fix: a bad study file, option or path. */
     public static final int BAD_INPUT = 2;

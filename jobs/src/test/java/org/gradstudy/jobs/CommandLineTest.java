@@ -69,4 +69,52 @@ class CommandLineTest {
         for (var s : org.gradstudy.study.Setting.values()) assertTrue(table.contains("`" + s.path() + "`"), s.path());
         for (var a : org.gradstudy.study.Axis.values()) assertTrue(table.contains("`axes." + a.key() + "`"), a.key());
     }
+
+    @Test
+    void planPrintsCountsExclusionsCoverageAndCost() throws Exception {
+        Path study = dir.resolve("p.conf");
+        Files.writeString(study, "axes { activation = [relu, selu], init = [he-normal, lecun-normal] }\nreplicates = 2\n"
+                + "exclude = [ { activation = selu, init = { not = [lecun-normal] } } ]\n");
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(buf, true));
+        int code;
+        try {
+            code = exec("plan", study.toString()).code();
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString();
+        assertEquals(0, code);
+        assertTrue(out.contains("grid: 8 trials (axes x replicates)\n"), out);
+        assertTrue(out.contains("excluded: 2 trials by the rule at " + study + ":3 {activation in [selu], init not in [lecun-normal]}\n"), out);
+        assertTrue(out.contains("trials: 6\n"), out);
+        assertTrue(out.contains("  activation        relu: 4, selu: 2\n"), out);
+        assertTrue(out.contains("estimated cost: "), out);
+    }
+
+    @Test
+    void trialReplaysOneTrialAndExportsIt() throws Exception {
+        Path study = dir.resolve("r.conf");
+        Files.writeString(study, "axes { depth = [2], width = [8] }\ntraining { steps = 3, batch-size = 8, samples = 64 }\n");
+        String id = org.gradstudy.study.Expander.expand(org.gradstudy.study.StudyParser.parse(study)).trials().get(0).trialId();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(buf, true));
+        int code;
+        try {
+            code = exec("trial", study.toString(), id, "--export", dir.resolve("exp").toString()).code();
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code, buf.toString());
+        assertTrue(buf.toString().contains("trial " + id + " of study r"), buf.toString());
+        assertTrue(buf.toString().contains("status: ok"), buf.toString());
+        for (String f : new String[] {"x.npy", "y.npy", "params/h1_W.npy", "params/out_b.npy", "grads/h2_W.npy", "trial.txt"})
+            assertTrue(Files.exists(dir.resolve("exp").resolve(f)), f);
+        Result missing = exec("trial", study.toString(), "0000000000000000");
+        assertEquals(2, missing.code());
+        assertEquals("gradstudy: trial 0000000000000000 is not in " + study + " (1 trials); list them with: gradstudy plan "
+                + study + " --list\n", missing.err());
+    }
 }

@@ -1,0 +1,34 @@
+package org.gradstudy.engine;
+
+import org.gradstudy.study.Normalization;
+import org.gradstudy.study.TrialConfig;
+
+/**
+ * A rough estimate of a trial's CPU time, for planning: per training step a fixed overhead plus, per
+ * hidden layer, ND4J's per-op overhead and the matrix products at a sustained rate. Calibrated on a
+ * 2-core x86-64 machine, one OpenMP thread per trial: depth 10 / 20 / 50 at width 64, batch 64 took
+ * about 5 / 7 / 20 ms per step. Treat it as an order of magnitude, not a promise.
+ */
+public final class CostModel {
+    /** Fixed cost of a step (data slicing, output layer, listeners), ms. */
+    static final double STEP_MS = 1.5;
+    /** ND4J per-op overhead per layer (forward, backward, update of a dense layer), ms. */
+    static final double LAYER_OVERHEAD_MS = 0.23;
+    /** Extra overhead per layer for batch norm, ms. */
+    static final double BATCHNORM_MS = 0.15;
+    /** Sustained dense matrix-product rate, FLOP per ms (about 12 GFLOP/s on one core). */
+    static final double FLOP_PER_MS = 1.2e7;
+
+    private CostModel() {}
+
+    /** Estimated milliseconds of one training step of {@code trial}. */
+    public static double stepMillis(TrialConfig trial) {
+        double w = trial.width(), b = trial.training().batchSize();
+        double perLayer = LAYER_OVERHEAD_MS + 6 * w * w * b / FLOP_PER_MS
+                + (trial.normalization() == Normalization.NONE ? 0 : BATCHNORM_MS);
+        return STEP_MS + trial.depth() * perLayer;
+    }
+
+    /** Estimated milliseconds of the whole trial. */
+    public static double trialMillis(TrialConfig trial) { return stepMillis(trial) * trial.training().steps(); }
+}
