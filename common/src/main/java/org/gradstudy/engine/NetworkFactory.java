@@ -169,7 +169,7 @@ public final class NetworkFactory {
             case HE_NORMAL -> WeightInit.RELU.getWeightInitFunction();
             case HE_UNIFORM -> WeightInit.RELU_UNIFORM.getWeightInitFunction();
             case LECUN_NORMAL -> WeightInit.LECUN_NORMAL.getWeightInitFunction();
-            // U(-a, a) with a = sqrt(3 / fan_in): variance 1/fan_in (DL4J's LECUN_UNIFORM uses a = 3/sqrt(fan_in)).
+            // U(-a, a) with a = sqrt(3 / fan_in): variance 1/fan_in (DL4J's LECUN_UNIFORM uses a = 3/sqrt(fan_in): 3/fan_in).
             case LECUN_UNIFORM -> new WeightInitDistribution(new UniformDistribution(-Math.sqrt(3.0 / nIn), Math.sqrt(3.0 / nIn)));
             case SCALED_NORMAL -> normal(Math.sqrt(trial.initGain() / nIn));
         };

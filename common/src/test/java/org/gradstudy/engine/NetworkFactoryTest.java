@@ -42,6 +42,13 @@ class NetworkFactoryTest {
         assertEquals(1.0 / 256, NetworkFactory.build(trial).net().getParam("h2_W").var().getDouble(0), 0.012 / 256);
         trial = ProbeCorrectnessTest.tiny(Activation.TANH, Init.SMALL_NORMAL, 3, 256, 8);
         assertEquals(1e-4, NetworkFactory.build(trial).net().getParam("h2_W").var().getDouble(0), 0.012e-4);
+        for (Init uniform : new Init[] {Init.XAVIER_UNIFORM, Init.LECUN_UNIFORM, Init.HE_UNIFORM}) {
+            trial = ProbeCorrectnessTest.tiny(Activation.TANH, uniform, 3, 256, 8);
+            double expected = (uniform == Init.HE_UNIFORM ? 2.0 : 1.0) / 256;
+            assertEquals(expected, NetworkFactory.build(trial).net().getParam("h2_W").var().getDouble(0), 0.012 * expected, uniform.key());
+        }
+        trial = ProbeCorrectnessTest.tiny(Activation.TANH, Init.SCALED_NORMAL, 3, 256, 8).with(org.gradstudy.study.Axis.INIT_GAIN, 2.5);
+        assertEquals(2.5 / 256, NetworkFactory.build(trial).net().getParam("h2_W").var().getDouble(0), 0.012 * 2.5 / 256);
         trial = ProbeCorrectnessTest.tiny(Activation.TANH, Init.ZERO, 3, 256, 8);
         assertEquals(0.0, NetworkFactory.build(trial).net().getParam("h2_W").norm2Number().doubleValue(), 0);
     }
