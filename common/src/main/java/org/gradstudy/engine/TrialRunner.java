@@ -28,7 +28,16 @@ public final class TrialRunner {
      * loaded data set for {@code dataset = file} (null otherwise).
      */
     public static TrialResult run(TrialConfig trial, String executor, String versions, UserData user) {
+        return run(trial, executor, versions, user, 0);
+    }
+
+    /**
+     * As above, with a time limit: past {@code timeoutMillis} (0 = none) training stops at the next step
+     * boundary and the trial is recorded {@code timeout} with the statistics recorded until then.
+     */
+    public static TrialResult run(TrialConfig trial, String executor, String versions, UserData user, long timeoutMillis) {
         long start = System.nanoTime();
+        long deadline = timeoutMillis > 0 ? start + timeoutMillis * 1_000_000 : Long.MAX_VALUE;
         GradientProbe probe = null;
         int stepsRun = 0;
         try {
@@ -37,7 +46,14 @@ public final class TrialRunner {
             ComputationGraph net = built.net();
             probe = new GradientProbe(built, trial);
             net.setListeners(probe);
-            stepsRun = train(net, probe, data, trial);
+            stepsRun = train(net, probe, data, trial, deadline);
+            if (stepsRun < 0) {
+                int done = -stepsRun;
+                return new TrialResult(trial, TrialStatus.TIMEOUT, "timeout: stopped after " + timeoutMillis / 1000.0
+                        + " s at step " + done + " of " + trial.training().steps(), probe.firstNonFiniteStep(),
+                        probe.firstNonFiniteLayer(), probe.clipRate(), done, null, null, null, null, net.numParams(),
+                        millisSince(start), executor, versions, probe.stats());
+            }
             TrialStatus status = probe.firstNonFiniteStep() == null ? TrialStatus.OK : TrialStatus.DIVERGED;
             double[] trainEval = evaluate(net, data.trainX(), data.trainY());
             double[] testEval = evaluate(net, data.testX(), data.testY());
@@ -63,11 +79,15 @@ public final class TrialRunner {
         return run(trial, "local", Versions.summary(null), null);
     }
 
-    /** Trains {@code steps} minibatch steps over reshuffled epochs; stops at the first non-finite step. */
-    private static int train(ComputationGraph net, GradientProbe probe, DataSplit data, TrialConfig trial) {
+    /**
+     * Trains {@code steps} minibatch steps over reshuffled epochs; stops at the first non-finite step.
+     * Returns the steps run, negated when the deadline stopped training.
+     */
+    private static int train(ComputationGraph net, GradientProbe probe, DataSplit data, TrialConfig trial, long deadline) {
         int batch = trial.training().batchSize();
         Minibatches batches = new Minibatches(data.trainSize(), batch, trial.seed());
         for (int step = 0; step < trial.training().steps(); step++) {
+            if (step > 0 && System.nanoTime() > deadline) return -step;
             int[] rows = batches.next();
             probe.batchSize(batch);
             net.fit(new INDArray[] {data.trainX().getRows(rows)}, new INDArray[] {data.trainY().getRows(rows)});

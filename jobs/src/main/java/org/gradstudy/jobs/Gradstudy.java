@@ -4,10 +4,11 @@ import org.gradstudy.study.StudyException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code gradstudy <command> ...}. Exit codes: 0 done, 1 every trial failed, 2 bad input. */
+/** The command line: {@code gradstudy <command> ...}. Exit codes: 0 complete, 1 failed, 2 bad input, 3 partial (run again). */
 @Command(name = "gradstudy", mixinStandardHelpOptions = true, versionProvider = Gradstudy.Version.class,
         description = "Measures vanishing and exploding gradients across techniques, depths and seeds.",
-        subcommands = {RunCommand.class, PlanCommand.class, TrialCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, PlanCommand.class, TrialCommand.class, KeysCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Gradstudy {
     /** Exit code for input the user must fix: a bad study file, option or path. */
     public static final int BAD_INPUT = 2;

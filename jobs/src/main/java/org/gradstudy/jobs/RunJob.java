@@ -2,47 +2,100 @@ package org.gradstudy.jobs;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.gradstudy.data.UserData;
+import org.gradstudy.engine.Preflight;
 import org.gradstudy.result.TrialResult;
+import org.gradstudy.result.TrialStatus;
+import org.gradstudy.result.Versions;
 import org.gradstudy.study.Axis;
 import org.gradstudy.study.Expander;
 import org.gradstudy.study.Expansion;
-import org.gradstudy.engine.Preflight;
-import org.gradstudy.data.UserData;
-import org.apache.spark.broadcast.Broadcast;
+import org.gradstudy.study.Keyed;
 import org.gradstudy.study.Study;
 import org.gradstudy.study.TrialConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
- * {@code run}: expands a study, trains every trial as one Spark task, and writes the {@code trials},
- * {@code layer_stats} and {@code depth_summary} tables of the study's partition in the warehouse.
+ * {@code run}: expands a study, skips the trials that already have a result in the warehouse, trains the
+ * rest one trial per Spark task in batches committed atomically (see {@link Commits}), records the run
+ * in {@code runs} and recomputes {@code depth_summary}. Budgets stop it cleanly between batches.
  */
 public final class RunJob {
     private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
 
-    /** Counts of a finished run. */
-    public record Outcome(long planned, long ok, long diverged, long failed) {
-        /** 0 when at least one trial produced a result, 1 when every trial failed. */
-        public int exitCode() { return planned > 0 && failed == planned ? 1 : 0; }
+    /** How a run ended, with its process exit code. */
+    public enum Exit implements Keyed {
+        /** Every trial of the study has a result. */
+        COMPLETE(0),
+        /** Every trial of this run failed, or the failure-rate circuit breaker tripped. */
+        FAILED(1),
+        /** A budget (--max-trials, --max-minutes) stopped the run: run it again to continue. */
+        PARTIAL(3);
+
+        private final int code;
+
+        Exit(int code) { this.code = code; }
+
+        public int code() { return code; }
+
+        @Override public String key() { return Keyed.dashed(this); }
+    }
+
+    /**
+     * Run options, all operational (none changes a trial's numbers or id).
+     *
+     * @param maxTrials          run at most this many trials (0 = all pending)
+     * @param maxMinutes         start no new batch after this many minutes (0 = no limit)
+     * @param retryFailed        rerun trials recorded failed or timeout
+     * @param trialTimeoutSeconds stop a trial at the next step after this long (0 = none); recorded timeout
+     * @param maxFailureRate     stop the run when more than this share of its trials failed (after 10)
+     * @param batchSize          trials per committed batch (0 = automatic)
+     */
+    public record Options(int maxTrials, double maxMinutes, boolean retryFailed, double trialTimeoutSeconds,
+                          double maxFailureRate, int batchSize) {
+        public static Options defaults() { return new Options(0, 0, false, 0, 0.5, 0); }
+    }
+
+    /** Counts of a run. {@code skipped}: pending trials this run left for later (budget or breaker). */
+    public record Outcome(long planned, long alreadyDone, long ran, long ok, long diverged, long failed, long timeout,
+                          long skipped, Exit exit, String reason) {
+        public long remaining() { return skipped; }
+
+        public int exitCode() { return exit.code(); }
     }
 
     private RunJob() {}
 
-    /** Runs {@code study} in {@code spark}, writing its tables under {@code warehouse}. */
+    /** Runs {@code study} with default options. */
     public static Outcome run(SparkSession spark, Study study, Warehouse warehouse) {
+        return run(spark, study, warehouse, Options.defaults());
+    }
+
+    /** Runs the pending trials of {@code study} in {@code spark}, writing under {@code warehouse}. */
+    public static Outcome run(SparkSession spark, Study study, Warehouse warehouse, Options opts) {
+        long started = System.currentTimeMillis();
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
+                + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
         warehouse.checkWritable(spark.sparkContext().hadoopConfiguration());
         UserData data = UserDataLoader.load(spark, study.training()); // null unless dataset = file
         if (data != null) study = study.withTraining(study.training().withFileData(data.rows(), data.classes(),
@@ -50,60 +103,108 @@ public final class RunJob {
         Expansion expansion = Expander.expand(study);
         for (String line : expansion.report(study.source()).split("\n")) LOG.info("study {}: {}", study.name(), line);
         Preflight.check(study, expansion.trials());
-        List<TrialConfig> trials = new ArrayList<>(expansion.trials());
+
+        Commits commits = new Commits(spark, warehouse, study.name());
+        commits.recover();
+        if (opts.retryFailed()) {
+            int dropped = commits.dropRetryable();
+            if (dropped > 0) LOG.info("study {}: --retry-failed: dropped {} files of failed/timeout trials", study.name(), dropped);
+        }
+        Set<String> done = new HashSet<>();
+        for (Row r : commits.read(TrialsTable.NAME, TrialsTable.SCHEMA).select(TrialsTable.TRIAL_ID).collectAsList())
+            done.add(r.getString(0));
+        List<TrialConfig> pending = new ArrayList<>();
+        for (TrialConfig t : expansion.trials()) if (!done.contains(t.trialId())) pending.add(t);
+        long alreadyDone = expansion.trials().size() - pending.size();
         // Longest trials first, so no long straggler starts last and runs alone.
-        trials.sort(Comparator.comparingDouble(TrialConfig::cost).reversed());
-        LOG.info("study {}: {} trials from {}", study.name(), trials.size(), study.source());
+        pending.sort(Comparator.comparingDouble(TrialConfig::cost).reversed());
+        int budget = opts.maxTrials() > 0 ? Math.min(opts.maxTrials(), pending.size()) : pending.size();
+        LOG.info("study {}: run {}: {} trials, {} already done, {} to run now", study.name(), runId,
+                expansion.trials().size(), alreadyDone, budget);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        jsc.setJobDescription("gradstudy " + study.name() + ": " + trials.size() + " trials");
-        // One trial per partition, so one trial per task: Spark balances them across executors.
         Broadcast<UserData> shipped = jsc.broadcast(data); // loaded once, shipped once per executor
-        JavaRDD<TrialResult> results = jsc.parallelize(trials, Math.max(1, trials.size()))
-                .map(t -> TrialTask.run(t, shipped.value()))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        LongAccumulator finished = jsc.sc().longAccumulator("gradstudy trials finished");
+        Progress progress = new Progress(study.name(), expansion.trials().size(), alreadyDone, budget, finished);
+        spark.sparkContext().addSparkListener(progress);
+        long timeoutMs = (long) (opts.trialTimeoutSeconds() * 1000);
+        int parallelism = Math.max(1, jsc.defaultParallelism());
+        int batchSize = opts.batchSize() > 0 ? opts.batchSize()
+                : Math.max(4 * parallelism, Math.min(500, (budget + 19) / 20));
+        long ok = 0, diverged = 0, failed = 0, timeout = 0, ran = 0;
+        Exit exit = null;
+        String reason = null;
         try {
-            // Train at full parallelism first (one task per trial, cached); only then coalesce the output
-            // into few files, which must not shrink the training stage's parallelism.
-            results.count();
-            int n = trials.size();
-            write(spark.createDataFrame(results.map(TrialsTable::toRow), TrialsTable.SCHEMA)
-                    .coalesce(files(n, 1000)), warehouse.table(TrialsTable.NAME));
-            write(spark.createDataFrame(results.flatMap(r -> LayerStatsTable.toRows(r).iterator()), LayerStatsTable.SCHEMA)
-                    .coalesce(files(n, 100)), warehouse.table(LayerStatsTable.NAME));
-        } finally {
-            results.unpersist(false);
-        }
-
-        registerViews(spark, warehouse, study.name());
-        write(DepthSummary.compute(spark).coalesce(1), warehouse.table(DepthSummary.NAME));
-
-        Dataset<Row> counts = spark.table(TrialsTable.NAME).groupBy(TrialsTable.STATUS).count();
-        long ok = 0, diverged = 0, failed = 0;
-        for (Row r : counts.collectAsList()) {
-            switch (r.getString(0)) {
-                case "ok" -> ok = r.getLong(1);
-                case "diverged" -> diverged = r.getLong(1);
-                default -> failed += r.getLong(1);
+            for (int from = 0, batch = 0; from < budget; from += batchSize, batch++) {
+                if (opts.maxMinutes() > 0 && (System.currentTimeMillis() - started) / 60000.0 >= opts.maxMinutes()) {
+                    exit = Exit.PARTIAL;
+                    reason = "--max-minutes " + opts.maxMinutes() + " reached";
+                    break;
+                }
+                List<TrialConfig> slice = pending.subList(from, Math.min(budget, from + batchSize));
+                jsc.setJobDescription("gradstudy " + study.name() + " batch " + batch + ": " + slice.size() + " trials");
+                JavaRDD<TrialResult> results = jsc.parallelize(slice, slice.size()) // one trial per task
+                        .map(t -> {
+                            TrialResult r = TrialTask.run(t, shipped.value(), timeoutMs);
+                            finished.add(1);
+                            return r;
+                        })
+                        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                try {
+                    long[] counts = new long[TrialStatus.values().length];
+                    for (TrialResult r : results.collect()) counts[r.status().ordinal()]++; // runs the batch
+                    progress.batchDone(counts);
+                    String key = runId + "-" + batch;
+                    commitGroup(spark, commits, results.filter(r -> !r.status().retryable()), key + "-final",
+                            counts[TrialStatus.OK.ordinal()] + counts[TrialStatus.DIVERGED.ordinal()]);
+                    commitGroup(spark, commits, results.filter(r -> r.status().retryable()), key + "-failed",
+                            counts[TrialStatus.FAILED.ordinal()] + counts[TrialStatus.TIMEOUT.ordinal()]);
+                    ok += counts[TrialStatus.OK.ordinal()];
+                    diverged += counts[TrialStatus.DIVERGED.ordinal()];
+                    failed += counts[TrialStatus.FAILED.ordinal()];
+                    timeout += counts[TrialStatus.TIMEOUT.ordinal()];
+                    ran += slice.size();
+                } finally {
+                    results.unpersist(false);
+                }
+                if (ran >= 10 && (double) (failed + timeout) / ran > opts.maxFailureRate()) {
+                    exit = Exit.FAILED;
+                    reason = String.format("circuit breaker: %d of %d trials failed or timed out (more than %.0f%%); "
+                            + "something systematic is wrong: see the error column of trials", failed + timeout, ran, 100 * opts.maxFailureRate());
+                    break;
+                }
             }
+        } finally {
+            spark.sparkContext().removeSparkListener(progress);
         }
-        return new Outcome(trials.size(), ok, diverged, failed);
+        long skipped = pending.size() - ran;
+        if (exit == null) {
+            if (ran > 0 && failed + timeout == ran) { exit = Exit.FAILED; reason = "every trial of this run failed"; }
+            else if (skipped > 0) { exit = Exit.PARTIAL; reason = "--max-trials " + opts.maxTrials() + " reached"; }
+            else exit = Exit.COMPLETE;
+        }
+        Outcome outcome = new Outcome(expansion.trials().size(), alreadyDone, ran, ok, diverged, failed, timeout, skipped, exit, reason);
+        aggregate(spark, warehouse, commits, study.name());
+        String versions = Versions.summary("spark=" + spark.version());
+        commits.append(RunsTable.NAME, runId, spark.createDataFrame(List.of(RunsTable.toRow(study.name(), runId, started,
+                System.currentTimeMillis(), outcome, spark.sparkContext().master(), versions, study.source())), RunsTable.SCHEMA));
+        commits.cleanup();
+        return outcome;
     }
 
-    /** Output files for {@code trials} trials at about {@code perFile} trials a file. */
-    private static int files(int trials, int perFile) { return Math.max(1, (trials + perFile - 1) / perFile); }
-
-    /** Registers the study's rows of the base tables as temporary views {@code trials} and {@code layer_stats}. */
-    static void registerViews(SparkSession spark, Warehouse warehouse, String study) {
-        for (String table : List.of(TrialsTable.NAME, LayerStatsTable.NAME))
-            spark.read().parquet(warehouse.table(table)).where(col(TrialsTable.STUDY).equalTo(study))
-                    .createOrReplaceTempView(table);
+    private static void commitGroup(SparkSession spark, Commits commits, JavaRDD<TrialResult> rows, String key, long n) {
+        if (n == 0) return;
+        Dataset<Row> trials = spark.createDataFrame(rows.map(TrialsTable::toRow), TrialsTable.SCHEMA);
+        Dataset<Row> stats = spark.createDataFrame(rows.flatMap(r -> LayerStatsTable.toRows(r).iterator()), LayerStatsTable.SCHEMA)
+                .coalesce(Math.max(1, (int) (n / 100)));
+        commits.commit(key, trials, stats);
     }
 
-    /** Replaces the partitions of the studies present in {@code rows}, leaving other studies alone. */
-    static void write(Dataset<Row> rows, String path) {
-        rows.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-                .partitionBy(TrialsTable.STUDY).parquet(path);
+    /** Recomputes {@code depth_summary} of the study from everything committed. */
+    static void aggregate(SparkSession spark, Warehouse warehouse, Commits commits, String study) {
+        commits.read(TrialsTable.NAME, TrialsTable.SCHEMA).createOrReplaceTempView(TrialsTable.NAME);
+        commits.read(LayerStatsTable.NAME, LayerStatsTable.SCHEMA).createOrReplaceTempView(LayerStatsTable.NAME);
+        commits.replaceDerived(DepthSummary.NAME, DepthSummary.compute(spark));
     }
 
     /** The short result table printed after a run: the varied axes, depth, and the headline numbers. */
@@ -111,11 +212,12 @@ public final class RunJob {
         List<Column> cols = new ArrayList<>();
         for (Axis a : study.variedAxes()) if (a != Axis.DEPTH) cols.add(col(a.column()));
         cols.add(col(Axis.DEPTH.column()));
+        List<Column> keys = new ArrayList<>(cols);
         for (String c : List.of("trials", "ok_rate", "diverged_rate", "w_log10_atten_init_median",
                 "b_log10_atten_init_median", "b_layer_factor_init", "b_log10_atten_train_median", "test_accuracy_median"))
             cols.add(col(c));
         Dataset<Row> summary = spark.read().parquet(warehouse.table(DepthSummary.NAME))
                 .where(col(TrialsTable.STUDY).equalTo(study.name()));
-        return summary.select(cols.toArray(Column[]::new)).orderBy(cols.subList(0, cols.size() - 8).toArray(Column[]::new));
+        return summary.select(cols.toArray(Column[]::new)).orderBy(keys.toArray(Column[]::new));
     }
 }

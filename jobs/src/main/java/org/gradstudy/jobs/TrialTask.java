@@ -13,8 +13,9 @@ import java.net.InetAddress;
 final class TrialTask {
     private TrialTask() {}
 
-    static TrialResult run(TrialConfig trial, UserData data) {
-        return TrialRunner.run(trial, executor(), Versions.summary("spark=" + org.apache.spark.package$.MODULE$.SPARK_VERSION()), data);
+    static TrialResult run(TrialConfig trial, UserData data, long timeoutMillis) {
+        return TrialRunner.run(trial, executor(), Versions.summary("spark=" + org.apache.spark.package$.MODULE$.SPARK_VERSION()),
+                data, timeoutMillis);
     }
 
     /** executor id @ host : pid, so a result says which JVM computed it. */

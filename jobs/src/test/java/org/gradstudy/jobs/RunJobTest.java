@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import java.nio.file.Files;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A tiny study on local[2]: all three tables written, read back with SQL, and consistent. */
@@ -44,7 +46,7 @@ class RunJobTest {
     void writesAllThreeTablesAndTheyAgree() {
         Warehouse wh = new Warehouse(dir.resolve("wh").toString());
         RunJob.Outcome outcome = RunJob.run(spark, study(TINY), wh);
-        assertEquals(new RunJob.Outcome(8, 8, 0, 0), outcome);
+        assertEquals(new RunJob.Outcome(8, 0, 8, 8, 0, 0, 0, 0, RunJob.Exit.COMPLETE, null), outcome);
         assertEquals(0, outcome.exitCode());
 
         String trials = "parquet.`" + wh.table("trials") + "`";
@@ -101,16 +103,85 @@ class RunJobTest {
         return s.get(lo) + (pos - lo) * (s.get(Math.min(lo + 1, s.size() - 1)) - s.get(lo));
     }
 
+    static final String SMALL = "axes { depth = [2, 3], activation = [relu, tanh] }\n"
+            + "training { steps = 3, batch-size = 8, samples = 64 }\nreplicates = 2\n";
+
+    static long count(Warehouse wh, String table, String where) {
+        return spark.sql("SELECT count(*) FROM parquet.`" + wh.table(table) + "` WHERE " + where).first().getLong(0);
+    }
+
     @Test
-    void rerunReplacesItsOwnPartitionAndLeavesOtherStudiesAlone() {
-        Warehouse wh = new Warehouse(dir.resolve("shared").toString());
-        String small = "axes { depth = [2] }\ntraining { steps = 3, batch-size = 8, samples = 64 }\n";
-        RunJob.run(spark, study("name = a\nreplicates = 2\n" + small), wh);
-        RunJob.run(spark, study("name = b\nreplicates = 3\n" + small), wh);
-        RunJob.run(spark, study("name = a\nreplicates = 2\n" + small), wh);
-        List<Row> counts = spark.sql("SELECT study, count(*) FROM parquet.`" + wh.table("trials") + "` GROUP BY study ORDER BY study")
-                .collectAsList();
-        assertEquals("[[a,2], [b,3]]", counts.toString());
-        assertEquals(2L, spark.sql("SELECT count(*) FROM parquet.`" + wh.table("depth_summary") + "`").first().getLong(0));
+    void budgetsStopCleanlyAndRerunsResumeWithEveryTrialExactlyOnce() {
+        Warehouse wh = new Warehouse(dir.resolve("resume").toString());
+        Study s = study("name = a\n" + SMALL);
+        RunJob.Options opts = new RunJob.Options(3, 0, false, 0, 0.5, 2);
+        RunJob.Outcome first = RunJob.run(spark, s, wh, opts);
+        assertEquals(new RunJob.Outcome(8, 0, 3, 3, 0, 0, 0, 5, RunJob.Exit.PARTIAL, "--max-trials 3 reached"), first);
+        assertEquals(3, first.exitCode());
+        assertEquals(3L, count(wh, "trials", "study = 'a'"));
+        RunJob.Outcome second = RunJob.run(spark, s, wh, RunJob.Options.defaults());
+        assertEquals(new RunJob.Outcome(8, 3, 5, 5, 0, 0, 0, 0, RunJob.Exit.COMPLETE, null), second);
+        RunJob.Outcome third = RunJob.run(spark, s, wh, RunJob.Options.defaults());
+        assertEquals(new RunJob.Outcome(8, 8, 0, 0, 0, 0, 0, 0, RunJob.Exit.COMPLETE, null), third, "nothing left to run");
+        assertEquals(8L, spark.sql("SELECT count(DISTINCT trial_id) FROM parquet.`" + wh.table("trials") + "`").first().getLong(0));
+        assertEquals(8L, count(wh, "trials", "true"), "one row per trial");
+        // 4 trials per depth x 2 recorded steps (0 and the last, 2) x (depth + 1) layers x (W, b)
+        assertEquals(4L * 2 * ((2 + 1) * 2 + (3 + 1) * 2), count(wh, "layer_stats", "true"), "no duplicated statistics");
+        assertEquals(3L, count(wh, "runs", "study = 'a'"));
+        assertEquals(List.of("partial", "complete", "complete"), spark.sql("SELECT exit_status FROM parquet.`" + wh.table("runs")
+                + "` ORDER BY started_at").collectAsList().stream().map(r -> r.getString(0)).toList());
+        // Another study in the same warehouse leaves this one alone.
+        RunJob.run(spark, study("name = b\n" + SMALL), wh);
+        assertEquals("[[a,8], [b,8]]", spark.sql("SELECT study, count(*) FROM parquet.`" + wh.table("trials")
+                + "` GROUP BY study ORDER BY study").collectAsList().toString());
+        assertEquals(2L, spark.sql("SELECT count(DISTINCT study) FROM parquet.`" + wh.table("depth_summary") + "`").first().getLong(0));
+    }
+
+    @Test
+    void leftoversOfAKilledRunAreCleanedAndItsTrialsRunAgain() throws Exception {
+        Warehouse wh = new Warehouse(dir.resolve("killed").toString());
+        Study s = study("name = k\n" + SMALL);
+        RunJob.run(spark, s, wh, new RunJob.Options(4, 0, false, 0, 0.5, 4));
+        // Simulate a driver killed between renaming a batch's layer_stats files and its trials file,
+        // and one killed while Spark was writing to staging.
+        Path part = dir.resolve("killed/layer_stats/study=k");
+        Path orphan = part.resolve("part-19990101T000000Z-dead0-0-final-0.parquet");
+        Files.copy(Files.list(part).filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow(), orphan);
+        Files.createDirectories(dir.resolve("killed/_staging/k/19990101T000000Z-dead0-1-final/trials"));
+        RunJob.Outcome rest = RunJob.run(spark, s, wh, RunJob.Options.defaults());
+        assertEquals(4, rest.alreadyDone());
+        assertFalse(Files.exists(orphan), "orphan statistics removed");
+        assertFalse(Files.exists(dir.resolve("killed/_staging/k")), "staging removed");
+        assertEquals(8L, count(wh, "trials", "true"));
+        assertEquals(4L * 2 * ((2 + 1) * 2 + (3 + 1) * 2), count(wh, "layer_stats", "true"));
+    }
+
+    @Test
+    void timeoutsAreRecordedAndRetriedOnlyWhenAsked() {
+        Warehouse wh = new Warehouse(dir.resolve("timeout").toString());
+        Study s = study("name = slow\naxes { depth = [2], width = [8] }\ntraining { steps = 100000, batch-size = 8, samples = 64 }\n");
+        RunJob.Outcome o = RunJob.run(spark, s, wh, new RunJob.Options(0, 0, false, 0.5, 1.0, 0));
+        assertEquals(1, o.timeout());
+        assertEquals(RunJob.Exit.FAILED, o.exit(), "its only trial timed out");
+        Row t = spark.sql("SELECT status, error, steps_run FROM parquet.`" + wh.table("trials") + "`").first();
+        assertEquals("timeout", t.getString(0));
+        assertTrue(t.getString(1).startsWith("timeout: stopped after 0.5 s at step "), t.getString(1));
+        assertTrue(t.getInt(2) > 0 && t.getInt(2) < 100000);
+        assertEquals(0, RunJob.run(spark, s, wh, RunJob.Options.defaults()).ran(), "a timeout is a result until --retry-failed");
+        RunJob.Outcome retried = RunJob.run(spark, s, wh, new RunJob.Options(0, 0, true, 0.5, 1.0, 0));
+        assertEquals(1, retried.ran());
+        assertEquals(1L, count(wh, "trials", "true"), "the retried trial replaced its old row");
+    }
+
+    @Test
+    void theCircuitBreakerStopsARunWhoseTrialsAllFail() {
+        Warehouse wh = new Warehouse(dir.resolve("breaker").toString());
+        // A per-trial limit no trial can meet makes every trial fail the same way: systematic.
+        Study s = study("name = br\nreplicates = 30\naxes { depth = [2], width = [8] }\ntraining { steps = 100000, batch-size = 8, samples = 64 }\n");
+        RunJob.Outcome o = RunJob.run(spark, s, wh, new RunJob.Options(0, 0, false, 0.05, 0.5, 10));
+        assertEquals(RunJob.Exit.FAILED, o.exit());
+        assertEquals(10, o.ran(), "stopped after the first batch of 10");
+        assertEquals(20, o.skipped());
+        assertTrue(o.reason().startsWith("circuit breaker: 10 of 10 trials failed or timed out"), o.reason());
     }
 }

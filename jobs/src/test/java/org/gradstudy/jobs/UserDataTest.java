@@ -53,7 +53,7 @@ class UserDataTest {
 
         Warehouse wh = new Warehouse(dir.resolve("wh").toString());
         RunJob.Outcome out = RunJob.run(spark, study(file, ""), wh);
-        assertEquals(new RunJob.Outcome(2, 2, 0, 0), out);
+        assertEquals(new RunJob.Outcome(2, 0, 2, 2, 0, 0, 0, 0, RunJob.Exit.COMPLETE, null), out);
         // The file's shape and content fingerprint are part of every trial's config (and so of its id).
         assertEquals(2L, spark.sql("SELECT count(*) FROM parquet.`" + wh.table("trials") + "` WHERE config LIKE "
                 + "'%|dataset=file|samples=200|classes=2|input-dim=2|%|data=" + fromCsv.fingerprint() + "%'").first().getLong(0));

@@ -1,0 +1,188 @@
+package org.gradstudy.jobs;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How results become visible, batch by batch, so a killed driver loses at most the batch in flight and
+ * nobody ever sees half a batch. A batch is written by Spark into {@code <warehouse>/_staging/}, then its
+ * files are renamed into the tables' study partitions: {@code layer_stats} files first, the batch's
+ * single {@code trials} file last. That one rename is the commit: a trial is done exactly when its
+ * {@code trials} row is visible. {@link #recover} removes what a killed run left: staging directories
+ * and {@code layer_stats} files whose {@code trials} file never arrived.
+ *
+ * <p>Names: {@code trials/study=S/part-<key>.parquet} and {@code layer_stats/study=S/part-<key>-<n>.parquet}
+ * with {@code key = <run>-<batch>-final} (ok, diverged) or {@code -failed} (failed, timeout). Failed and
+ * timed-out trials live in their own files so {@code --retry-failed} can drop them whole.
+ *
+ * <p>One run per study at a time (a scheduler should serialize them, e.g. with flock).
+ */
+final class Commits {
+    private static final Logger LOG = LoggerFactory.getLogger(Commits.class);
+
+    private final SparkSession spark;
+    private final Warehouse warehouse;
+    private final String study;
+    private final FileSystem fs;
+
+    Commits(SparkSession spark, Warehouse warehouse, String study) {
+        this.spark = spark;
+        this.warehouse = warehouse;
+        this.study = study;
+        try {
+            this.fs = new Path(warehouse.root()).getFileSystem(spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path partition(String table) { return new Path(warehouse.table(table), TrialsTable.STUDY + "=" + study); }
+
+    Path staging(String name) { return new Path(warehouse.root() + "/_staging/" + study + "/" + name); }
+
+    /** Removes the leftovers of a killed run of this study. Returns the number of orphan files removed. */
+    int recover() {
+        try {
+            Path st = new Path(warehouse.root() + "/_staging/" + study);
+            if (fs.exists(st)) fs.delete(st, true);
+            Set<String> committed = new HashSet<>();
+            for (FileStatus f : list(partition(TrialsTable.NAME))) committed.add(key(f.getPath().getName(), false));
+            int removed = 0;
+            for (FileStatus f : list(partition(LayerStatsTable.NAME)))
+                if (!committed.contains(key(f.getPath().getName(), true))) {
+                    fs.delete(f.getPath(), false);
+                    removed++;
+                }
+            if (removed > 0) LOG.info("study {}: removed {} layer_stats files of batches that never committed", study, removed);
+            return removed;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes this study's (empty) staging directory after a run. */
+    void cleanup() {
+        try {
+            Path st = new Path(warehouse.root() + "/_staging/" + study);
+            if (fs.exists(st)) fs.delete(st, true);
+            Path root = new Path(warehouse.root() + "/_staging");
+            if (fs.exists(root) && fs.listStatus(root).length == 0) fs.delete(root, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes the failed/timeout files (trials first, then their stats), so those trials run again. */
+    int dropRetryable() {
+        try {
+            int n = 0;
+            for (FileStatus f : list(partition(TrialsTable.NAME)))
+                if (f.getPath().getName().endsWith("-failed.parquet")) { fs.delete(f.getPath(), false); n++; }
+            recover(); // their layer_stats are now orphans
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The committed rows of this study's {@code table}, or an empty frame. */
+    Dataset<Row> read(String table, StructType schema) {
+        try {
+            if (!fs.exists(partition(table)) || list(partition(table)).isEmpty())
+                return spark.createDataFrame(new ArrayList<>(), schema);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return spark.read().parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
+    }
+
+    /**
+     * Writes one group of a batch: {@code stats} (may be null) then {@code trials} (one file), into
+     * staging, then renames them into place, stats first. {@code key} names the group.
+     */
+    void commit(String key, Dataset<Row> trials, Dataset<Row> stats) {
+        try {
+            Path st = staging(key);
+            if (stats != null) stats.drop(TrialsTable.STUDY).write().parquet(new Path(st, "layer_stats").toString());
+            trials.drop(TrialsTable.STUDY).coalesce(1).write().parquet(new Path(st, "trials").toString());
+            fs.mkdirs(partition(LayerStatsTable.NAME));
+            fs.mkdirs(partition(TrialsTable.NAME));
+            if (stats != null) {
+                int n = 0;
+                for (FileStatus f : parts(new Path(st, "layer_stats")))
+                    rename(f.getPath(), new Path(partition(LayerStatsTable.NAME), "part-" + key + "-" + (n++) + ".parquet"));
+            }
+            List<FileStatus> t = parts(new Path(st, "trials"));
+            if (t.size() != 1) throw new IllegalStateException("expected one trials file in " + st + ", got " + t.size());
+            rename(t.get(0).getPath(), new Path(partition(TrialsTable.NAME), "part-" + key + ".parquet")); // the commit
+            fs.delete(st, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Replaces this study's partition of a derived table (runs are appended instead). */
+    void replaceDerived(String table, Dataset<Row> rows) {
+        try {
+            Path st = staging("derived-" + table);
+            rows.drop(TrialsTable.STUDY).coalesce(1).write().parquet(st.toString());
+            for (FileStatus f : list(st)) if (!f.getPath().getName().startsWith("part-")) fs.delete(f.getPath(), false);
+            Path target = partition(table);
+            fs.mkdirs(target.getParent());
+            if (fs.exists(target)) fs.delete(target, true);
+            rename(st, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Appends one file to this study's partition of {@code table} under {@code name}. */
+    void append(String table, String name, Dataset<Row> rows) {
+        try {
+            Path st = staging("append-" + name);
+            rows.drop(TrialsTable.STUDY).coalesce(1).write().parquet(st.toString());
+            fs.mkdirs(partition(table));
+            rename(parts(st).get(0).getPath(), new Path(partition(table), "part-" + name + ".parquet"));
+            fs.delete(st, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) throw new IOException("cannot rename " + from + " to " + to);
+    }
+
+    private List<FileStatus> parts(Path dir) throws IOException {
+        List<FileStatus> out = new ArrayList<>();
+        for (FileStatus f : list(dir)) if (f.getPath().getName().startsWith("part-") && f.getPath().getName().endsWith(".parquet")) out.add(f);
+        return out;
+    }
+
+    private List<FileStatus> list(Path dir) throws IOException {
+        if (!fs.exists(dir)) return List.of();
+        List<FileStatus> out = new ArrayList<>();
+        for (FileStatus f : fs.listStatus(dir)) if (f.isFile()) out.add(f);
+        return out;
+    }
+
+    /** The batch key of a committed file name: part-KEY.parquet (trials) or part-KEY-N.parquet (layer_stats). */
+    static String key(String fileName, boolean numbered) {
+        String k = fileName.replaceFirst("^part-", "").replaceFirst("\\.parquet$", "");
+        return numbered ? k.substring(0, k.lastIndexOf('-')) : k;
+    }
+}
