@@ -32,9 +32,18 @@ public record Warehouse(String root) {
             if (!st.isDirectory())
                 throw new BadInputException("warehouse " + root + ": " + probe + " is a file, not a directory; "
                         + "pass --warehouse with a directory path");
-            if ("file".equals(fs.getScheme()) && !java.nio.file.Files.isWritable(java.nio.file.Path.of(probe.toUri())))
+            // Permission bits do not tell (root writes anywhere, but not into /proc): try it, and leave no trace.
+            Path check = new Path(probe, ".gradstudy-write-check-" + java.util.UUID.randomUUID());
+            boolean made;
+            try {
+                made = fs.mkdirs(check);
+            } catch (IOException e) {
+                made = false;
+            }
+            if (!made)
                 throw new BadInputException("warehouse " + root + ": directory " + probe + " is not writable; "
                         + "pass --warehouse with a writable directory");
+            fs.delete(check, true);
         } catch (IOException e) {
             throw new BadInputException("warehouse " + root + ": cannot be reached: " + e.getMessage());
         }
