@@ -21,6 +21,9 @@ public final class Expander {
      * @throws StudyException for combinations that cannot be built (a residual span longer than the network)
      */
     public static Expansion expand(Study study) {
+        if (study.search() != null)
+            throw new IllegalStateException("a boundary-search study chooses its trials round by round (BoundarySearch)");
+        if (study.sampling() != Sampling.GRID) return sample(study);
         List<Axis> axes = Axis.ordered();
         Set<Map<Axis, Object>> points = new LinkedHashSet<>();
         long grid = 0;
@@ -50,7 +53,60 @@ public final class Expander {
         List<TrialConfig> out = new ArrayList<>();
         for (Map<Axis, Object> p : points)
             for (int r = 0; r < study.replicates(); r++) out.add(TrialConfig.of(study, p, r));
-        return new Expansion(out, grid, collapsed, excluded);
+        return new Expansion("grid", out, grid, collapsed, excluded);
+    }
+
+    /**
+     * random / sobol: draws points one after another from a stream fixed by the study seed, redrawing a
+     * point that duplicates an earlier one (after axes that do not apply are nulled) or that an exclude
+     * rule removes, until {@code trials} points are kept. The stream never depends on {@code trials}, so
+     * growing it keeps the first points and resumed studies continue the same sample.
+     */
+    static Expansion sample(Study study) {
+        List<Axis> sampled = new ArrayList<>();
+        for (Axis a : Axis.ordered()) if (study.ranges().containsKey(a) || study.axes().get(a).size() > 1) sampled.add(a);
+        java.util.function.Supplier<double[]> draws;
+        if (study.sampling() == Sampling.SOBOL && !sampled.isEmpty()) {
+            var sobol = new org.apache.commons.math3.random.SobolSequenceGenerator(sampled.size());
+            sobol.nextVector(); // the first Sobol point is the corner (0, ..., 0)
+            draws = sobol::nextVector;
+        } else {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(study.seed() ^ 0x5A3B1E5L);
+            draws = () -> {
+                double[] u = new double[sampled.size()];
+                for (int i = 0; i < u.length; i++) u[i] = rnd.nextDouble();
+                return u;
+            };
+        }
+        Set<Map<Axis, Object>> points = new LinkedHashSet<>();
+        Map<Exclusion, Long> excluded = new LinkedHashMap<>();
+        study.exclusions().forEach(e -> excluded.put(e, 0L));
+        long draws_ = 0, duplicates = 0, maxDraws = 100L * study.sampleSize() + 1000;
+        while (points.size() < study.sampleSize() && draws_ < maxDraws) {
+            double[] u = draws.get();
+            draws_++;
+            Map<Axis, Object> point = new EnumMap<>(Axis.class);
+            for (Axis a : Axis.ordered()) if (!sampled.contains(a)) point.put(a, study.axes().get(a).get(0));
+            for (int i = 0; i < sampled.size(); i++) {
+                Axis a = sampled.get(i);
+                Range r = study.ranges().get(a);
+                List<Object> values = study.axes().get(a);
+                point.put(a, r != null ? r.at(u[i]) : values.get(Math.min(values.size() - 1, (int) (u[i] * values.size()))));
+            }
+            for (Axis a : Axis.ordered()) if (!a.appliesTo(point)) point.put(a, null);
+            Exclusion hit = study.exclusions().stream().filter(e -> e.matches(point)).findFirst().orElse(null);
+            if (hit != null) excluded.merge(hit, (long) study.replicates(), Long::sum);
+            else if (!points.add(point)) duplicates++;
+        }
+        if (points.size() < study.sampleSize())
+            throw new StudyException(new StudyException.Problem(study.source(), 0, "trials", "found only " + points.size()
+                    + " distinct points in " + draws_ + " draws: the axes have fewer than trials = " + study.sampleSize()
+                    + " distinct combinations (after exclude rules); lower trials or widen the axes"));
+        checkBuildable(study, points);
+        List<TrialConfig> out = new ArrayList<>();
+        for (Map<Axis, Object> p : points)
+            for (int r = 0; r < study.replicates(); r++) out.add(TrialConfig.of(study, p, r));
+        return new Expansion(study.sampling().key(), out, draws_ * study.replicates(), duplicates * study.replicates(), excluded);
     }
 
     /** Combinations no network can have fail the whole study before anything runs, naming the fix. */

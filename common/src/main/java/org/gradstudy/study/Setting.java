@@ -14,6 +14,18 @@ public enum Setting {
             "study seed; every trial's seed derives from it and the trial's replicate index"),
     REPLICATES("replicates", Kind.INT, 1, 1, 1000,
             "independent seeds per grid point"),
+    SAMPLING("sampling", Kind.SAMPLING, Sampling.GRID, 0, 0,
+            "grid (every combination), random or sobol (trials points; axes may then be ranges)"),
+    TRIALS("trials", Kind.INT, 0, 0, 1_000_000,
+            "with sampling random or sobol: points to draw (each times replicates); growing it keeps the first ones"),
+    SEARCH("search", Kind.SEARCH_KIND, "none", 0, 0,
+            "none, or boundary: find where the step-0 attenuation of one range axis crosses 0 (see boundary.*)"),
+    SEARCH_AXIS("boundary.axis", Kind.AXIS_NAME, "init-gain", 0, 0,
+            "with search = boundary: the axis searched (declared as a range: the initial bracket)"),
+    SEARCH_TOLERANCE("boundary.tolerance", Kind.POSITIVE, 0.05, 0, 0,
+            "with search = boundary: stop when the bracket is narrower (relative for log ranges)"),
+    SEARCH_MAX_ROUNDS("boundary.max-rounds", Kind.INT, 12, 1, 100,
+            "with search = boundary: at most this many rounds of trials"),
     STEPS("training.steps", Kind.INT, 200, 1, 10_000_000,
             "minibatch training steps per trial"),
     BATCH_SIZE("training.batch-size", Kind.INT, 64, 1, 65_536,
@@ -46,7 +58,7 @@ public enum Setting {
             "also record n log-spaced steps between the first and the last; 0 = none");
 
     /** The types of value a setting takes. */
-    public enum Kind { NAME, LONG, INT, FRACTION, POSITIVE, TEXT, DATASET, PRECISION }
+    public enum Kind { NAME, LONG, INT, FRACTION, POSITIVE, TEXT, DATASET, PRECISION, SAMPLING, SEARCH_KIND, AXIS_NAME }
 
     private final String path;
     private final Kind kind;
@@ -87,6 +99,9 @@ public enum Setting {
             case TEXT -> "a non-empty string";
             case DATASET -> "one of " + Keyed.allowed(DatasetKind.class);
             case PRECISION -> "one of " + Keyed.allowed(Precision.class);
+            case SAMPLING -> "one of " + Keyed.allowed(Sampling.class);
+            case SEARCH_KIND -> "one of none, boundary";
+            case AXIS_NAME -> "an axis name: " + String.join(", ", Axis.ordered().stream().map(Axis::key).toList());
         };
     }
 

@@ -130,6 +130,41 @@ public final class StudyParser {
                     lines.put(axis, line(axesObj.get(axis.key())));
                 }
         List<Exclusion> exclusions = exclusions(root.get("exclude"));
+        Sampling sampling = (Sampling) setting(root, Setting.SAMPLING, null);
+        int sampleSize = (Integer) setting(root, Setting.TRIALS, null);
+        String searchKind = (String) setting(root, Setting.SEARCH, null);
+        Axis searchAxis = (Axis) setting(root, Setting.SEARCH_AXIS, null);
+        double tolerance = (Double) setting(root, Setting.SEARCH_TOLERANCE, null);
+        int maxRounds = (Integer) setting(root, Setting.SEARCH_MAX_ROUNDS, null);
+        Search search = null;
+        Map<Axis, Range> ranges = new EnumMap<>(Axis.class);
+        for (Map.Entry<Axis, List<Object>> e : new java.util.ArrayList<>(axes.entrySet()))
+            if (e.getValue().size() == 1 && e.getValue().get(0) instanceof Range r) {
+                ranges.put(e.getKey(), r);
+                axes.remove(e.getKey());
+            }
+        if (sampling != Sampling.GRID && sampleSize < 1)
+            problem(lookup(root, "sampling"), "trials", "missing: sampling = " + sampling.key() + " needs trials = N (points to draw)");
+        if (sampling == Sampling.GRID && lookup(root, "trials") != null)
+            problem(lookup(root, "trials"), "trials", "is only used with sampling = random or sobol");
+        if ("boundary".equals(searchKind)) {
+            search = new Search(searchAxis, tolerance, maxRounds);
+            if (sampling != Sampling.GRID)
+                problem(lookup(root, "search"), "search", "boundary search runs on the grid of the other axes: remove sampling = " + sampling.key());
+            if (!ranges.containsKey(searchAxis))
+                problem(lookup(root, "boundary"), "boundary.axis", "the searched axis " + searchAxis.key()
+                        + " must be declared as a range in axes, e.g. " + searchAxis.key() + " = { uniform = [0.25, 4.0] }");
+            for (Axis a : ranges.keySet())
+                if (a != searchAxis)
+                    problems.add(new StudyException.Problem(file, lines.getOrDefault(a, 0), "axes." + a.key(),
+                            "a range needs sampling = random or sobol; with search = boundary only " + searchAxis.key() + " may be a range"));
+        } else {
+            if (lookup(root, "boundary") != null) problem(lookup(root, "boundary"), "boundary", "is only used with search = boundary");
+            if (sampling == Sampling.GRID)
+                for (Axis a : ranges.keySet())
+                    problems.add(new StudyException.Problem(file, lines.getOrDefault(a, 0), "axes." + a.key(),
+                            "a range needs sampling = random or sobol (or search = boundary); list values for a grid"));
+        }
 
         if (problems.isEmpty()) {
             training = new Training(steps, batch, dataset, samples, classes, inputDim, testFraction, precision,
@@ -146,7 +181,7 @@ public final class StudyParser {
             throw new StudyException(problems);
         }
         Study study = new Study(name, seed, replicates, axes, training, new ProbeSettings(every, first, logSpaced),
-                exclusions, lines, file);
+                exclusions, lines, file, sampling, sampleSize, ranges, search);
         if (study.trialCount() > MAX_TRIALS)
             throw new StudyException(new StudyException.Problem(file, 0, "axes", "the study expands to "
                     + study.trialCount() + " trials, more than the limit of " + MAX_TRIALS + "; split it into smaller studies"));
@@ -157,9 +192,12 @@ public final class StudyParser {
 
     private List<Object> axisValues(Axis axis, ConfigValue v, String path) {
         List<ConfigValue> items = v instanceof ConfigList list ? new ArrayList<>(list) : List.of(v);
-        if (v instanceof ConfigObject) {
-            problem(v, path, "expected a list of values, got " + describe(v) + "; allowed: " + axis.domain().allowed());
-            return List.of();
+        if (v instanceof ConfigObject o) {
+            Range r = path.startsWith("axes.") ? range(axis, path, o) : null;
+            if (r == null && !path.startsWith("axes.") || r == null && o.size() != 1)
+                problem(v, path, "expected a list of values" + (path.startsWith("axes.") ? " or a range like { uniform = [a, b] }" : "")
+                        + ", got " + describe(v) + "; allowed: " + axis.domain().allowed());
+            return r == null ? List.of() : List.of(r);
         }
         if (items.isEmpty()) {
             problem(v, path, "is empty; give at least one value (" + axis.domain().allowed() + ")");
@@ -173,6 +211,46 @@ public final class StudyParser {
             else out.add(value);
         }
         return out;
+    }
+
+    /** { law = [low, high] } for a numeric axis; null (with a problem recorded) when malformed. */
+    private Range range(Axis axis, String path, ConfigObject o) {
+        List<String> laws = java.util.Arrays.stream(Range.Law.values()).map(Range.Law::key).toList();
+        if (o.size() != 1) return null;
+        String lawKey = o.keySet().iterator().next();
+        ConfigValue bounds = o.get(lawKey);
+        Range.Law law = Keyed.byKey(Range.Law.class, lawKey).orElse(null);
+        if (law == null) {
+            problem(bounds, path, "unknown range '" + lawKey + "'" + didYouMean(lawKey, laws, "") + "; allowed: " + String.join(", ", laws));
+            return null;
+        }
+        boolean integerAxis = axis.domain() instanceof Axis.IntRange;
+        if (!(axis.domain() instanceof Axis.IntRange) && !(axis.domain() instanceof Axis.RealRange)) {
+            problem(bounds, path, "a range needs a numeric axis; list the values of " + axis.key());
+            return null;
+        }
+        if (law.integer() != integerAxis) {
+            problem(bounds, path, (integerAxis ? "an integer axis takes int-uniform or int-log-uniform" : "a real axis takes uniform or log-uniform")
+                    + ", not " + lawKey);
+            return null;
+        }
+        if (!(bounds instanceof ConfigList b) || b.size() != 2 || b.get(0).valueType() != ConfigValueType.NUMBER
+                || b.get(1).valueType() != ConfigValueType.NUMBER) {
+            problem(bounds, path, "expected " + lawKey + " = [low, high], got " + describe(bounds));
+            return null;
+        }
+        Object lo = axisValue(axis, path, b.get(0)), hi = axisValue(axis, path, b.get(1));
+        if (lo == null || hi == null) return null;
+        double low = ((Number) lo).doubleValue(), high = ((Number) hi).doubleValue();
+        if (!(low < high)) {
+            problem(bounds, path, "range low " + b.get(0).render() + " must be below high " + b.get(1).render());
+            return null;
+        }
+        if (law.logarithmic() && !(low > 0)) {
+            problem(bounds, path, lawKey + " needs low > 0, got " + b.get(0).render());
+            return null;
+        }
+        return new Range(law, low, high);
     }
 
     private Object axisValue(Axis axis, String path, ConfigValue item) {
@@ -216,6 +294,8 @@ public final class StudyParser {
     /** Reads a setting, recording a problem and returning the default if it is bad. */
     private Object setting(ConfigObject root, Setting s, Object fallback) {
         Object dflt = s.defaultValue() != null ? s.defaultValue() : fallback;
+        if (s.kind() == Setting.Kind.AXIS_NAME && dflt instanceof String name)
+            dflt = Axis.ordered().stream().filter(a -> a.key().equals(name)).findFirst().orElseThrow();
         ConfigValue v = lookup(root, s.path());
         if (v == null) return dflt;
         Object value = switch (s.kind()) {
@@ -236,6 +316,12 @@ public final class StudyParser {
                     ? Keyed.byKey(DatasetKind.class, (String) v.unwrapped()).orElse(null) : null;
             case PRECISION -> v.valueType() == ConfigValueType.STRING
                     ? Keyed.byKey(Precision.class, (String) v.unwrapped()).orElse(null) : null;
+            case SAMPLING -> v.valueType() == ConfigValueType.STRING
+                    ? Keyed.byKey(Sampling.class, (String) v.unwrapped()).orElse(null) : null;
+            case SEARCH_KIND -> v.valueType() == ConfigValueType.STRING && List.of("none", "boundary").contains(v.unwrapped())
+                    ? v.unwrapped() : null;
+            case AXIS_NAME -> v.valueType() == ConfigValueType.STRING
+                    ? Axis.ordered().stream().filter(a -> a.key().equals(v.unwrapped())).findFirst().orElse(null) : null;
         };
         if (value == null) {
             problem(v, s.path(), "bad value " + describe(v) + "; allowed: " + s.allowed());

@@ -34,6 +34,16 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Study s = StudyParser.parse(study);
+        if (s.search() != null) {
+            org.gradstudy.study.BoundarySearch search = new org.gradstudy.study.BoundarySearch(s);
+            int combos = search.brackets().size();
+            long maxTrials = (long) combos * s.replicates() * (s.search().maxRounds() + 1);
+            System.out.println("study " + s.name() + " (" + study + "): boundary search on " + s.search().axis().key() + " over "
+                    + search.range() + ", tolerance " + s.search().tolerance() + ", at most " + s.search().maxRounds() + " rounds");
+            System.out.printf("combinations of the other axes: %d; trials: at most %d (%d per round, 2x in the first)%n",
+                    combos, maxTrials, (long) combos * s.replicates());
+            return 0;
+        }
         Expansion e = Expander.expand(s);
         Preflight.check(s, e.trials());
         System.out.println("study " + s.name() + " (" + study + ")");
@@ -62,6 +72,21 @@ final class PlanCommand implements Callable<Integer> {
     static String coverage(List<TrialConfig> trials) {
         StringBuilder sb = new StringBuilder("coverage (trials per value):\n");
         for (Axis a : Axis.ordered()) {
+            if (a.domain() instanceof Axis.RealRange || a.domain() instanceof Axis.IntRange) {
+                java.util.Set<Object> distinct = new java.util.HashSet<>();
+                double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+                for (TrialConfig t : trials) {
+                    Object v = t.value(a);
+                    if (v == null) continue;
+                    distinct.add(v);
+                    min = Math.min(min, ((Number) v).doubleValue());
+                    max = Math.max(max, ((Number) v).doubleValue());
+                }
+                if (distinct.size() > 8) {
+                    sb.append(String.format("  %-17s %d distinct values, min %s, max %s%n", a.key(), distinct.size(), min, max));
+                    continue;
+                }
+            }
             Map<String, Integer> counts = new LinkedHashMap<>();
             for (TrialConfig t : trials) counts.merge(a.format(t.value(a)), 1, Integer::sum);
             StringBuilder line = new StringBuilder();

@@ -60,8 +60,8 @@ final class RunCommand implements Callable<Integer> {
         Warehouse wh = new Warehouse(warehouse);
         wh.checkWritable(new org.apache.hadoop.conf.Configuration()); // before Spark starts, too
         try (SparkSession spark = Sessions.create("gradstudy run " + parsed.name(), master, ui)) {
-            RunJob.Outcome outcome = RunJob.run(spark, parsed, wh,
-                    new RunJob.Options(maxTrials, maxMinutes, retryFailed, trialTimeout, maxFailureRate, commitEvery));
+            RunJob.Options opts = new RunJob.Options(maxTrials, maxMinutes, retryFailed, trialTimeout, maxFailureRate, commitEvery);
+            RunJob.Outcome outcome = parsed.search() != null ? SearchJob.run(spark, parsed, wh, opts) : RunJob.run(spark, parsed, wh, opts);
             System.out.printf("%nstudy %s: %d trials planned, %d already done; this run: %d ran (%d ok, %d diverged, "
                             + "%d failed, %d timeout), %d left: %s%s%n", parsed.name(), outcome.planned(), outcome.alreadyDone(),
                     outcome.ran(), outcome.ok(), outcome.diverged(), outcome.failed(), outcome.timeout(), outcome.remaining(),
@@ -70,7 +70,11 @@ final class RunCommand implements Callable<Integer> {
             for (String t : new String[] {TrialsTable.NAME, LayerStatsTable.NAME, DepthSummary.NAME, RunsTable.NAME})
                 System.out.println("  " + t + " = " + wh.table(t));
             System.out.println();
-            System.out.println(RunJob.headline(spark, wh, parsed).showString(200, 0, false));
+            if (parsed.search() != null) {
+                System.out.println("  " + SearchJob.NAME + " = " + wh.table(SearchJob.NAME) + "\n");
+                System.out.println(spark.read().parquet(wh.table(SearchJob.NAME)).where("study = '" + parsed.name() + "'")
+                        .drop("study").showString(200, 0, false));
+            } else System.out.println(RunJob.headline(spark, wh, parsed).showString(200, 0, false));
             return outcome.exitCode();
         }
     }

@@ -94,8 +94,7 @@ public final class RunJob {
     /** Runs the pending trials of {@code study} in {@code spark}, writing under {@code warehouse}. */
     public static Outcome run(SparkSession spark, Study study, Warehouse warehouse, Options opts) {
         long started = System.currentTimeMillis();
-        String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
-                + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        String runId = newRunId(started);
         warehouse.checkWritable(spark.sparkContext().hadoopConfiguration());
         UserData data = UserDataLoader.load(spark, study.training()); // null unless dataset = file
         if (data != null) study = study.withTraining(study.training().withFileData(data.rows(), data.classes(),
@@ -122,31 +121,99 @@ public final class RunJob {
         LOG.info("study {}: run {}: {} trials, {} already done, {} to run now", study.name(), runId,
                 expansion.trials().size(), alreadyDone, budget);
 
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<UserData> shipped = jsc.broadcast(data); // loaded once, shipped once per executor
-        LongAccumulator finished = jsc.sc().longAccumulator("gradstudy trials finished");
-        Progress progress = new Progress(study.name(), expansion.trials().size(), alreadyDone, budget, finished);
-        spark.sparkContext().addSparkListener(progress);
-        long timeoutMs = (long) (opts.trialTimeoutSeconds() * 1000);
-        int parallelism = Math.max(1, jsc.defaultParallelism());
-        int batchSize = opts.batchSize() > 0 ? opts.batchSize()
-                : Math.max(4 * parallelism, Math.min(500, (budget + 19) / 20));
-        long ok = 0, diverged = 0, failed = 0, timeout = 0, ran = 0;
-        Exit exit = null;
-        String reason = null;
+        Batches batches = new Batches(spark, study, commits, data, opts, runId, started, expansion.trials().size(), alreadyDone, budget);
         try {
-            for (int from = 0, batch = 0; from < budget; from += batchSize, batch++) {
+            batches.run(pending.subList(0, budget), 0);
+        } finally {
+            batches.close();
+        }
+        long skipped = pending.size() - batches.ran;
+        Exit exit = batches.exit;
+        String reason = batches.reason;
+        if (exit == null) {
+            if (batches.ran > 0 && batches.failed + batches.timeout == batches.ran) { exit = Exit.FAILED; reason = "every trial of this run failed"; }
+            else if (skipped > 0) { exit = Exit.PARTIAL; reason = "--max-trials " + opts.maxTrials() + " reached"; }
+            else exit = Exit.COMPLETE;
+        }
+        Outcome outcome = new Outcome(expansion.trials().size(), alreadyDone, batches.ran, batches.ok, batches.diverged,
+                batches.failed, batches.timeout, skipped, exit, reason);
+        finish(spark, warehouse, commits, study, runId, started, outcome);
+        return outcome;
+    }
+
+    /** Recomputes the derived tables, records the run and cleans up staging. */
+    static void finish(SparkSession spark, Warehouse warehouse, Commits commits, Study study, String runId, long started, Outcome outcome) {
+        aggregate(spark, warehouse, commits, study.name());
+        String versions = Versions.summary("spark=" + spark.version());
+        commits.append(RunsTable.NAME, runId, spark.createDataFrame(List.of(RunsTable.toRow(study.name(), runId, started,
+                System.currentTimeMillis(), outcome, spark.sparkContext().master(), versions, study.source())), RunsTable.SCHEMA));
+        commits.cleanup();
+    }
+
+    /** A fresh run id: UTC start time and a random suffix. */
+    static String newRunId(long started) {
+        return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
+                + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    }
+
+    /**
+     * Runs lists of trials one Spark job per batch, committing each batch, and keeps the run's counts.
+     * Stops between batches when --max-minutes passes or the circuit breaker trips ({@link #exit} set).
+     */
+    static final class Batches implements AutoCloseable {
+        private final SparkSession spark;
+        private final JavaSparkContext jsc;
+        private final Commits commits;
+        private final Broadcast<UserData> shipped;
+        private final LongAccumulator finished;
+        private final Progress progress;
+        private final Options opts;
+        private final String runId, study;
+        private final long started, timeoutMs;
+        private final int autoBatch;
+        long ok, diverged, failed, timeout, ran;
+        int batchNo;
+        Exit exit;
+        String reason;
+
+        Batches(SparkSession spark, Study study, Commits commits, UserData data, Options opts, String runId, long started,
+                long total, long alreadyDone, long toRun) {
+            this.spark = spark;
+            this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            this.commits = commits;
+            this.shipped = jsc.broadcast(data); // loaded once, shipped once per executor
+            this.finished = jsc.sc().longAccumulator("gradstudy trials finished");
+            this.progress = new Progress(study.name(), total, alreadyDone, toRun, finished);
+            spark.sparkContext().addSparkListener(progress);
+            this.opts = opts;
+            this.runId = runId;
+            this.study = study.name();
+            this.started = started;
+            this.timeoutMs = (long) (opts.trialTimeoutSeconds() * 1000);
+            int parallelism = Math.max(1, jsc.defaultParallelism());
+            this.autoBatch = Math.max(4 * parallelism, (int) Math.min(500, (toRun + 19) / 20));
+        }
+
+        /** Runs {@code trials} (batch size {@code batchSize}, 0 = the options' or automatic); false if stopped early. */
+        boolean run(List<TrialConfig> trials, int batchSize) {
+            int size = batchSize > 0 ? batchSize : opts.batchSize() > 0 ? opts.batchSize() : autoBatch;
+            for (int from = 0; from < trials.size(); from += size) {
+                if (exit != null) return false;
                 if (opts.maxMinutes() > 0 && (System.currentTimeMillis() - started) / 60000.0 >= opts.maxMinutes()) {
                     exit = Exit.PARTIAL;
                     reason = "--max-minutes " + opts.maxMinutes() + " reached";
-                    break;
+                    return false;
                 }
-                List<TrialConfig> slice = pending.subList(from, Math.min(budget, from + batchSize));
-                jsc.setJobDescription("gradstudy " + study.name() + " batch " + batch + ": " + slice.size() + " trials");
+                List<TrialConfig> slice = trials.subList(from, Math.min(trials.size(), from + size));
+                int batch = batchNo++;
+                jsc.setJobDescription("gradstudy " + study + " batch " + batch + ": " + slice.size() + " trials");
+                Broadcast<UserData> data = shipped;
+                LongAccumulator done = finished;
+                long limit = timeoutMs;
                 JavaRDD<TrialResult> results = jsc.parallelize(slice, slice.size()) // one trial per task
                         .map(t -> {
-                            TrialResult r = TrialTask.run(t, shipped.value(), timeoutMs);
-                            finished.add(1);
+                            TrialResult r = TrialTask.run(t, data.value(), limit);
+                            done.add(1);
                             return r;
                         })
                         .persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -171,25 +238,13 @@ public final class RunJob {
                     exit = Exit.FAILED;
                     reason = String.format("circuit breaker: %d of %d trials failed or timed out (more than %.0f%%); "
                             + "something systematic is wrong: see the error column of trials", failed + timeout, ran, 100 * opts.maxFailureRate());
-                    break;
+                    return false;
                 }
             }
-        } finally {
-            spark.sparkContext().removeSparkListener(progress);
+            return true;
         }
-        long skipped = pending.size() - ran;
-        if (exit == null) {
-            if (ran > 0 && failed + timeout == ran) { exit = Exit.FAILED; reason = "every trial of this run failed"; }
-            else if (skipped > 0) { exit = Exit.PARTIAL; reason = "--max-trials " + opts.maxTrials() + " reached"; }
-            else exit = Exit.COMPLETE;
-        }
-        Outcome outcome = new Outcome(expansion.trials().size(), alreadyDone, ran, ok, diverged, failed, timeout, skipped, exit, reason);
-        aggregate(spark, warehouse, commits, study.name());
-        String versions = Versions.summary("spark=" + spark.version());
-        commits.append(RunsTable.NAME, runId, spark.createDataFrame(List.of(RunsTable.toRow(study.name(), runId, started,
-                System.currentTimeMillis(), outcome, spark.sparkContext().master(), versions, study.source())), RunsTable.SCHEMA));
-        commits.cleanup();
-        return outcome;
+
+        @Override public void close() { spark.sparkContext().removeSparkListener(progress); }
     }
 
     private static void commitGroup(SparkSession spark, Commits commits, JavaRDD<TrialResult> rows, String key, long n) {
