@@ -152,7 +152,7 @@ public final class StudyParser {
             if (sampling != Sampling.GRID)
                 problem(lookup(root, "search"), "search", "boundary search runs on the grid of the other axes: remove sampling = " + sampling.key());
             if (!ranges.containsKey(searchAxis))
-                problem(lookup(root, "boundary"), "boundary.axis", "the searched axis " + searchAxis.key()
+                problem(lookup(root, "boundary") != null ? lookup(root, "boundary") : lookup(root, "search"), "boundary.axis", "the searched axis " + searchAxis.key()
                         + " must be declared as a range in axes, e.g. " + searchAxis.key() + " = { uniform = [0.25, 4.0] }");
             for (Axis a : ranges.keySet())
                 if (a != searchAxis)

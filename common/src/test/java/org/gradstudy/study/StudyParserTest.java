@@ -56,8 +56,8 @@ class StudyParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
         axes { activaton = [relu] }               | s.conf:1: axes.activaton: unknown key (did you mean 'axes.activation'?); allowed here: activation, leaky-relu-slope, init, init-gain, normalization, residual-every, depth, width, learning-rate, optimizer, clipping, clip-threshold, l2, input
-        learing-rate = 0.1                        | s.conf:1: learing-rate: unknown key; allowed here: name, seed, replicates, axes, exclude, training, init, probe
-        replicate = 3                             | s.conf:1: replicate: unknown key (did you mean 'replicates'?); allowed here: name, seed, replicates, axes, exclude, training, init, probe
+        learing-rate = 0.1                        | s.conf:1: learing-rate: unknown key; allowed here: name, seed, replicates, sampling, trials, search, axes, exclude, boundary, training, init, probe
+        replicate = 3                             | s.conf:1: replicate: unknown key (did you mean 'replicates'?); allowed here: name, seed, replicates, sampling, trials, search, axes, exclude, boundary, training, init, probe
         training { step = 3 }                     | s.conf:1: training.step: unknown key (did you mean 'training.steps'?); allowed here: batch-size, classes, dataset, file, input-dim, label-column, precision, samples, steps, test-fraction
         axes { activation = [relu6] }             | s.conf:1: axes.activation: unknown value 'relu6' (did you mean 'relu'?); allowed: one of sigmoid, tanh, relu, leaky-relu, prelu, rrelu, elu, selu, identity
         axes { init = [glorot] }                  | s.conf:1: axes.init: unknown value 'glorot'; allowed: one of zero, small-normal, large-normal, xavier-normal, xavier-uniform, he-normal, he-uniform, lecun-normal, lecun-uniform, scaled-normal
@@ -69,7 +69,7 @@ class StudyParserTest {
         axes { learning-rate = [0] }              | s.conf:1: axes.learning-rate: value 0 is out of range; allowed: a number > 0 and <= 100
         axes { learning-rate = [fast] }           | s.conf:1: axes.learning-rate: expected a number, got 'fast'; allowed: a number > 0 and <= 100
         axes { optimizer = [7] }                  | s.conf:1: axes.optimizer: expected a name, got 7; allowed: one of sgd, momentum, adam
-        axes { width = { a = 1 } }                | s.conf:1: axes.width: expected a list of values, got a section; allowed: an integer from 1 to 8192
+        axes { width = { a = 1 } }                | s.conf:1: axes.width: unknown range 'a'; allowed: uniform, log-uniform, int-uniform, int-log-uniform
         axes = [relu]                             | s.conf:1: axes: expected a section { ... }, got a list
         replicates = 0                            | s.conf:1: replicates: bad value 0; allowed: an integer from 1 to 1000
         seed = abc                                | s.conf:1: seed: bad value 'abc'; allowed: an integer
