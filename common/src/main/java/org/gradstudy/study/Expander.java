@@ -53,7 +53,7 @@ public final class Expander {
         List<TrialConfig> out = new ArrayList<>();
         for (Map<Axis, Object> p : points)
             for (int r = 0; r < study.replicates(); r++) out.add(TrialConfig.of(study, p, r));
-        return new Expansion("grid", out, grid, collapsed, excluded);
+        return new Expansion("grid", study.replicates(), out, grid, collapsed, excluded);
     }
 
     /**
@@ -106,7 +106,8 @@ public final class Expander {
         List<TrialConfig> out = new ArrayList<>();
         for (Map<Axis, Object> p : points)
             for (int r = 0; r < study.replicates(); r++) out.add(TrialConfig.of(study, p, r));
-        return new Expansion(study.sampling().key(), out, draws_ * study.replicates(), duplicates * study.replicates(), excluded);
+        return new Expansion(study.sampling().key(), study.replicates(), out, draws_ * study.replicates(),
+                duplicates * study.replicates(), excluded);
     }
 
     /** Combinations no network can have fail the whole study before anything runs, naming the fix. */

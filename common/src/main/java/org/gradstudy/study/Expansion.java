@@ -8,7 +8,8 @@ import java.util.Map;
  * collapsed into one trial because an axis did not apply (a slope without leaky-relu), and how many
  * trials each exclude rule removed.
  */
-public record Expansion(String method, List<TrialConfig> trials, long gridTrials, long collapsed, Map<Exclusion, Long> excluded) {
+public record Expansion(String method, int replicates, List<TrialConfig> trials, long gridTrials, long collapsed,
+                        Map<Exclusion, Long> excluded) {
     public Expansion {
         trials = List.copyOf(trials);
         excluded = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(excluded));
@@ -18,9 +19,8 @@ public record Expansion(String method, List<TrialConfig> trials, long gridTrials
     public String report(String file) {
         StringBuilder sb = new StringBuilder();
         if (method.equals("grid")) sb.append(String.format("grid: %d trials (axes x replicates)%n", gridTrials));
-        else sb.append(String.format("%s sample: %d draws x replicates = %d trials drawn%s%n", method, gridTrials / Math.max(1,
-                trials.isEmpty() ? 1 : trials.stream().mapToInt(TrialConfig::replicate).max().orElse(0) + 1), gridTrials,
-                collapsed > 0 ? ", " + collapsed + " redrawn as duplicates" : ""));
+        else sb.append(String.format("%s sample: %d draws x %d replicates = %d trials drawn%s%n", method, gridTrials / replicates,
+                replicates, gridTrials, collapsed > 0 ? ", " + collapsed + " redrawn as duplicates" : ""));
         if (collapsed > 0 && method.equals("grid"))
             sb.append(String.format("collapsed: %d grid trials were duplicates because an axis does not apply "
                     + "(leaky-relu-slope without leaky-relu, init-gain without scaled-normal, clip-threshold without clipping)%n", collapsed));

@@ -96,9 +96,9 @@ public final class RunJob {
         long started = System.currentTimeMillis();
         String runId = newRunId(started);
         warehouse.checkWritable(spark.sparkContext().hadoopConfiguration());
-        UserData data = UserDataLoader.load(spark, study.training()); // null unless dataset = file
-        if (data != null) study = study.withTraining(study.training().withFileData(data.rows(), data.classes(),
-                data.features(), data.fingerprint()));
+        UserDataLoader.Loaded loaded = UserDataLoader.bind(spark, study); // data is null unless dataset = file
+        study = loaded.study();
+        UserData data = loaded.data();
         Expansion expansion = Expander.expand(study);
         for (String line : expansion.report(study.source()).split("\n")) LOG.info("study {}: {}", study.name(), line);
         Preflight.check(study, expansion.trials());

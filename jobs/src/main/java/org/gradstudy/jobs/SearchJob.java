@@ -61,9 +61,9 @@ public final class SearchJob {
         long started = System.currentTimeMillis();
         String runId = RunJob.newRunId(started);
         warehouse.checkWritable(spark.sparkContext().hadoopConfiguration());
-        UserData data = UserDataLoader.load(spark, study.training());
-        if (data != null) study = study.withTraining(study.training().withFileData(data.rows(), data.classes(),
-                data.features(), data.fingerprint()));
+        UserDataLoader.Loaded loaded = UserDataLoader.bind(spark, study);
+        study = loaded.study();
+        UserData data = loaded.data();
         BoundarySearch search = new BoundarySearch(study);
         Commits commits = new Commits(spark, warehouse, study.name());
         commits.recover();

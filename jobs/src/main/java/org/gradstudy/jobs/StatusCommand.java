@@ -36,10 +36,7 @@ final class StatusCommand implements Callable<Integer> {
         try (SparkSession spark = Sessions.create("gradstudy status " + s.name(), "local[1]", false)) {
             Warehouse wh = new Warehouse(warehouse);
             Commits commits = new Commits(spark, wh, s.name());
-            if (s.training().dataset() == org.gradstudy.study.DatasetKind.FILE) {
-                var data = UserDataLoader.load(spark, s.training());
-                s = s.withTraining(s.training().withFileData(data.rows(), data.classes(), data.features(), data.fingerprint()));
-            }
+            s = UserDataLoader.bind(spark, s).study();
             List<TrialConfig> trials = Expander.expand(s).trials();
             Set<String> ids = new HashSet<>();
             trials.forEach(t -> ids.add(t.trialId()));

@@ -47,9 +47,10 @@ final class TrialCommand implements Callable<Integer> {
         UserData data = null;
         if (s.training().dataset() == DatasetKind.FILE) {
             try (SparkSession spark = Sessions.create("gradstudy trial", "local[1]", false)) {
-                data = UserDataLoader.load(spark, s.training());
+                UserDataLoader.Loaded loaded = UserDataLoader.bind(spark, s);
+                s = loaded.study();
+                data = loaded.data();
             }
-            s = s.withTraining(s.training().withFileData(data.rows(), data.classes(), data.features(), data.fingerprint()));
         }
         List<TrialConfig> trials = Expander.expand(s).trials();
         TrialConfig trial = trials.stream().filter(t -> t.trialId().equals(trialId)).findFirst()

@@ -26,6 +26,17 @@ public final class UserDataLoader {
 
     private UserDataLoader() {}
 
+    /** A study bound to its loaded data: the study's settings carry the file's shape and fingerprint. */
+    public record Loaded(org.gradstudy.study.Study study, UserData data) {}
+
+    /** Loads {@code study}'s data file, if it has one, and binds it to the study (trial ids include it). */
+    public static Loaded bind(SparkSession spark, org.gradstudy.study.Study study) {
+        UserData data = load(spark, study.training());
+        if (data == null) return new Loaded(study, null);
+        return new Loaded(study.withTraining(study.training().withFileData(data.rows(), data.classes(), data.features(),
+                data.fingerprint())), data);
+    }
+
     /** The data of {@code training}, or null when it does not use a file. */
     public static UserData load(SparkSession spark, Training training) {
         if (training.dataset() != DatasetKind.FILE) return null;
