@@ -1,5 +1,11 @@
 package org.gradstudy.study;
 
+import static org.gradstudy.study.ConfigValues.describe;
+import static org.gradstudy.study.ConfigValues.didYouMean;
+import static org.gradstudy.study.ConfigValues.integral;
+import static org.gradstudy.study.ConfigValues.line;
+import static org.gradstudy.study.ConfigValues.lookup;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -9,7 +15,6 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -393,50 +398,8 @@ public final class StudyParser {
         return out;
     }
 
-    private static int line(ConfigValue v) {
-        return v == null || v.origin() == null ? 0 : Math.max(0, v.origin().lineNumber());
-    }
-
-    private static ConfigValue lookup(ConfigObject root, String path) {
-        ConfigValue v = root;
-        for (String part : path.split("\\.")) {
-            if (!(v instanceof ConfigObject o) || !o.containsKey(part)) return null;
-            v = o.get(part);
-        }
-        return v;
-    }
-
-    private static Long integral(ConfigValue v) {
-        if (v.valueType() != ConfigValueType.NUMBER) return null;
-        Number n = (Number) v.unwrapped();
-        if (n instanceof Integer || n instanceof Long) return n.longValue();
-        double d = n.doubleValue();
-        return d == Math.rint(d) && Math.abs(d) < 9e15 ? (long) d : null;
-    }
-
     private void unknown(String key, ConfigValue v, List<String> allowed, String prefix) {
         problem(v, prefix + key, "unknown key" + didYouMean(key, allowed, prefix) + "; allowed here: " + String.join(", ", allowed));
-    }
-
-    private static String didYouMean(String bad, List<String> candidates, String prefix) {
-        LevenshteinDistance lev = LevenshteinDistance.getDefaultInstance();
-        String best = null;
-        int bestDist = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = lev.apply(bad, c);
-            if (d < bestDist) { bestDist = d; best = c; }
-        }
-        return best != null && bestDist <= Math.max(2, best.length() / 3) ? " (did you mean '" + prefix + best + "'?)" : "";
-    }
-
-    private static String describe(ConfigValue v) {
-        return switch (v.valueType()) {
-            case STRING -> "'" + v.unwrapped() + "'";
-            case NUMBER, BOOLEAN -> v.render();
-            case NULL -> "null";
-            case LIST -> "a list";
-            case OBJECT -> "a section";
-        };
     }
 
     private void problem(ConfigValue v, String key, String message) {

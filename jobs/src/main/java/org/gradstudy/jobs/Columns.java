@@ -37,6 +37,26 @@ final class Columns {
         return out;
     }
 
+    /** The columns that identify a trial, first in every per-trial table: study, trial_id, the axes, replicate. */
+    static List<StructField> trialFields() {
+        List<StructField> f = new ArrayList<>();
+        f.add(field(TrialsTable.STUDY, DataTypes.StringType, false));
+        f.add(field(TrialsTable.TRIAL_ID, DataTypes.StringType, false));
+        f.addAll(axisFields());
+        f.add(field(TrialsTable.REPLICATE, DataTypes.IntegerType, false));
+        return f;
+    }
+
+    /** The values of {@link #trialFields()} for one trial. */
+    static List<Object> trialValues(TrialConfig t) {
+        List<Object> v = new ArrayList<>();
+        v.add(t.study());
+        v.add(t.trialId());
+        v.addAll(axisValues(t));
+        v.add(t.replicate());
+        return v;
+    }
+
     /** Comma-separated axis column names, for SQL. */
     static String axisList(String prefix) {
         return String.join(", ", Axis.ordered().stream().map(a -> prefix + a.column()).toList());

@@ -29,11 +29,7 @@ public final class LayerStatsTable {
     public static final StructType SCHEMA;
 
     static {
-        List<StructField> f = new ArrayList<>();
-        f.add(Columns.field(STUDY, DataTypes.StringType, false));
-        f.add(Columns.field(TRIAL_ID, DataTypes.StringType, false));
-        f.addAll(Columns.axisFields());
-        f.add(Columns.field(REPLICATE, DataTypes.IntegerType, false));
+        List<StructField> f = new ArrayList<>(Columns.trialFields());
         f.add(Columns.field(STEP, DataTypes.IntegerType, false));
         f.add(Columns.field(LAYER, DataTypes.IntegerType, false));
         f.add(Columns.field(LAYER_KIND, DataTypes.StringType, false));
@@ -63,11 +59,7 @@ public final class LayerStatsTable {
 
     /** The rows of one trial's recorded statistics, in {@link #SCHEMA} order. */
     public static List<Row> toRows(TrialResult r) {
-        List<Object> prefix = new ArrayList<>();
-        prefix.add(r.config().study());
-        prefix.add(r.config().trialId());
-        prefix.addAll(Columns.axisValues(r.config()));
-        prefix.add(r.config().replicate());
+        List<Object> prefix = Columns.trialValues(r.config());
         List<Row> rows = new ArrayList<>(r.layerStats().size());
         for (LayerStat s : r.layerStats()) {
             List<Object> v = new ArrayList<>(prefix);

@@ -26,11 +26,7 @@ public final class TrialsTable {
     public static final StructType SCHEMA;
 
     static {
-        List<StructField> f = new ArrayList<>();
-        f.add(Columns.field(STUDY, DataTypes.StringType, false));
-        f.add(Columns.field(TRIAL_ID, DataTypes.StringType, false));
-        f.addAll(Columns.axisFields());
-        f.add(Columns.field(REPLICATE, DataTypes.IntegerType, false));
+        List<StructField> f = new ArrayList<>(Columns.trialFields());
         f.add(Columns.field(SEED, DataTypes.LongType, false));
         f.add(Columns.field(STUDY_SEED, DataTypes.LongType, false));
         f.add(Columns.field(STEPS, DataTypes.IntegerType, false));
@@ -63,11 +59,7 @@ public final class TrialsTable {
     /** The row of one trial result, in {@link #SCHEMA} order. */
     public static Row toRow(TrialResult r) {
         TrialConfig c = r.config();
-        List<Object> v = new ArrayList<>(SCHEMA.size());
-        v.add(c.study());
-        v.add(c.trialId());
-        v.addAll(Columns.axisValues(c));
-        v.add(c.replicate());
+        List<Object> v = new ArrayList<>(Columns.trialValues(c));
         v.add(c.seed());
         v.add(c.studySeed());
         v.add(c.training().steps());
