@@ -201,13 +201,23 @@ public final class NetworkFactory {
 
     /** The variance factor s = fan_in x Var(W) of an init for a layer of equal fan-in and fan-out n. */
     public static double varianceScale(TrialConfig trial, int n) {
-        return switch (trial.init()) {
+        return varianceScale(trial.init(), n, n, trial.initGain() == null ? 1 : trial.initGain(),
+                trial.training().smallStd(), trial.training().largeStd());
+    }
+
+    /**
+     * The variance factor s = fan_in x Var(W) of {@code init} for a layer with the given fan-in and
+     * fan-out: xavier 2 fan_in / (fan_in + fan_out), he 2, lecun 1, small/large fan_in std^2, scaled-normal g.
+     */
+    public static double varianceScale(Init init, int fanIn, int fanOut, double gain, double smallStd, double largeStd) {
+        return switch (init) {
             case ZERO -> 0;
-            case SMALL_NORMAL -> n * trial.training().smallStd() * trial.training().smallStd();
-            case LARGE_NORMAL -> n * trial.training().largeStd() * trial.training().largeStd();
-            case XAVIER_NORMAL, XAVIER_UNIFORM, LECUN_NORMAL, LECUN_UNIFORM -> 1;
+            case SMALL_NORMAL -> fanIn * smallStd * smallStd;
+            case LARGE_NORMAL -> fanIn * largeStd * largeStd;
+            case XAVIER_NORMAL, XAVIER_UNIFORM -> 2.0 * fanIn / (fanIn + fanOut);
+            case LECUN_NORMAL, LECUN_UNIFORM -> 1;
             case HE_NORMAL, HE_UNIFORM -> 2;
-            case SCALED_NORMAL -> trial.initGain();
+            case SCALED_NORMAL -> gain;
         };
     }
 }

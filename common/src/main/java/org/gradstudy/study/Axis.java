@@ -75,8 +75,16 @@ public enum Axis {
     }
 
     /** Whether this axis can be null in a trial (see {@link #appliesTo}). */
-    public boolean conditional() {
-        return this == LEAKY_RELU_SLOPE || this == INIT_GAIN || this == CLIP_THRESHOLD;
+    public boolean conditional() { return condition() != null; }
+
+    /** The axis whose value decides whether this one applies (activation for the slope...), or null. */
+    public Axis condition() {
+        return switch (this) {
+            case LEAKY_RELU_SLOPE -> ACTIVATION;
+            case INIT_GAIN -> INIT;
+            case CLIP_THRESHOLD -> CLIPPING;
+            default -> null;
+        };
     }
 
     /** Canonical text of a value of this axis, as written in trial ids and tables. */

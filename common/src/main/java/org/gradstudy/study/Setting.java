@@ -55,10 +55,16 @@ public enum Setting {
     PROBE_FIRST("probe.first", Kind.INT, 0, 0, 10_000_000,
             "also record each of the first n steps"),
     PROBE_LOG_SPACED("probe.log-spaced", Kind.INT, 0, 0, 100_000,
-            "also record n log-spaced steps between the first and the last; 0 = none");
+            "also record n log-spaced steps between the first and the last; 0 = none"),
+    VANISHING_LOG10("analysis.vanishing-log10", Kind.NEGATIVE, -2.0, 0, 0,
+            "a trial vanishes when log10 of its step-0 bias-gradient depth attenuation is below this (or see relative-gradient-log10)"),
+    EXPLODING_LOG10("analysis.exploding-log10", Kind.POSITIVE, 2.0, 0, 0,
+            "a trial explodes when log10 of its step-0 bias-gradient depth attenuation is above this, or a gradient is non-finite"),
+    RELATIVE_GRADIENT_LOG10("analysis.relative-gradient-log10", Kind.NEGATIVE, -6.0, 0, 0,
+            "a trial also vanishes when log10 ||g|| / ||W|| of its first hidden layer at step 0 is below this (every layer tiny)");
 
     /** The types of value a setting takes. */
-    public enum Kind { NAME, LONG, INT, FRACTION, POSITIVE, TEXT, DATASET, PRECISION, SAMPLING, SEARCH_KIND, AXIS_NAME }
+    public enum Kind { NAME, LONG, INT, FRACTION, POSITIVE, NEGATIVE, TEXT, DATASET, PRECISION, SAMPLING, SEARCH_KIND, AXIS_NAME }
 
     private final String path;
     private final Kind kind;
@@ -96,6 +102,7 @@ public enum Setting {
             case INT -> "an integer from " + min + " to " + max;
             case FRACTION -> "a number > 0 and < 1";
             case POSITIVE -> "a number > 0";
+            case NEGATIVE -> "a number < 0";
             case TEXT -> "a non-empty string";
             case DATASET -> "one of " + Keyed.allowed(DatasetKind.class);
             case PRECISION -> "one of " + Keyed.allowed(Precision.class);

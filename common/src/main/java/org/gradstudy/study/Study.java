@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public record Study(String name, long seed, int replicates, Map<Axis, List<Object>> axes,
                     Training training, ProbeSettings probe, List<Exclusion> exclusions,
                     Map<Axis, Integer> axisLines, String source, Sampling sampling, int sampleSize,
-                    Map<Axis, Range> ranges, Search search) {
+                    Map<Axis, Range> ranges, Search search, Analysis analysis) {
     /** Allowed study names: they become partition directory names. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -30,6 +30,7 @@ public record Study(String name, long seed, int replicates, Map<Axis, List<Objec
             if (copy.get(axis).isEmpty()) throw new IllegalArgumentException("axis " + axis.key() + " is empty");
         }
         java.util.Objects.requireNonNull(sampling);
+        java.util.Objects.requireNonNull(analysis);
         if (sampling == Sampling.GRID && !ranges.isEmpty() && search == null)
             throw new IllegalArgumentException("ranges need sampling random or sobol, or a search");
         axes = Collections.unmodifiableMap(copy);
@@ -39,12 +40,12 @@ public record Study(String name, long seed, int replicates, Map<Axis, List<Objec
 
     /** A study with only axes and settings (no exclude rules), for tools and tests. */
     public Study(String name, long seed, int replicates, Map<Axis, List<Object>> axes, Training training, ProbeSettings probe) {
-        this(name, seed, replicates, axes, training, probe, List.of(), Map.of(), name, Sampling.GRID, 0, Map.of(), null);
+        this(name, seed, replicates, axes, training, probe, List.of(), Map.of(), name, Sampling.GRID, 0, Map.of(), null, Analysis.defaults());
     }
 
     /** The same study training on a loaded file's data (see {@link Training#withFileData}). */
     public Study withTraining(Training t) {
-        return new Study(name, seed, replicates, axes, t, probe, exclusions, axisLines, source, sampling, sampleSize, ranges, search);
+        return new Study(name, seed, replicates, axes, t, probe, exclusions, axisLines, source, sampling, sampleSize, ranges, search, analysis);
     }
 
     /** Line of an axis in the study file, 0 if it was not given. */

@@ -124,6 +124,8 @@ public final class StudyParser {
         int every = (Integer) setting(root, Setting.PROBE_EVERY, null);
         int first = (Integer) setting(root, Setting.PROBE_FIRST, null);
         int logSpaced = (Integer) setting(root, Setting.PROBE_LOG_SPACED, null);
+        Analysis analysis = new Analysis((Double) setting(root, Setting.VANISHING_LOG10, null),
+                (Double) setting(root, Setting.EXPLODING_LOG10, null), (Double) setting(root, Setting.RELATIVE_GRADIENT_LOG10, null));
         dataFile = dataFile(root, dataset, dataFile);
 
         Map<Axis, List<Object>> axes = new EnumMap<>(Axis.class);
@@ -186,7 +188,7 @@ public final class StudyParser {
             throw new StudyException(problems);
         }
         Study study = new Study(name, seed, replicates, axes, training, new ProbeSettings(every, first, logSpaced),
-                exclusions, lines, file, sampling, sampleSize, ranges, search);
+                exclusions, lines, file, sampling, sampleSize, ranges, search, analysis);
         if (study.trialCount() > MAX_TRIALS)
             throw new StudyException(new StudyException.Problem(file, 0, "axes", "the study expands to "
                     + study.trialCount() + " trials, more than the limit of " + MAX_TRIALS + "; split it into smaller studies"));
@@ -315,6 +317,8 @@ public final class StudyParser {
                     && ((Number) v.unwrapped()).doubleValue() > 0 && ((Number) v.unwrapped()).doubleValue() < 1
                     ? (Object) ((Number) v.unwrapped()).doubleValue() : null;
             case POSITIVE -> v.valueType() == ConfigValueType.NUMBER && ((Number) v.unwrapped()).doubleValue() > 0
+                    && Double.isFinite(((Number) v.unwrapped()).doubleValue()) ? (Object) ((Number) v.unwrapped()).doubleValue() : null;
+            case NEGATIVE -> v.valueType() == ConfigValueType.NUMBER && ((Number) v.unwrapped()).doubleValue() < 0
                     && Double.isFinite(((Number) v.unwrapped()).doubleValue()) ? (Object) ((Number) v.unwrapped()).doubleValue() : null;
             case TEXT -> v.valueType() == ConfigValueType.STRING && !((String) v.unwrapped()).isBlank() ? v.unwrapped() : null;
             case DATASET -> v.valueType() == ConfigValueType.STRING

@@ -44,6 +44,22 @@ public final class MeanField {
         };
     }
 
+    /** Whether chi does not depend on the forward variance (positively homogeneous activations). */
+    public static boolean homogeneous(Activation a) {
+        return switch (a) {
+            case IDENTITY, RELU, LEAKY_RELU, PRELU, RRELU -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * {@link #finiteDepthFactor(Activation, double, double, int)} with a leaky-relu slope: for homogeneous
+     * activations chi does not depend on the forward variance, so it is sqrt(chi) at every depth.
+     */
+    public static double finiteDepthFactor(Activation a, double s, double slope, double q1, int depth) {
+        return homogeneous(a) ? Math.sqrt(chi(a, s, slope)) : finiteDepthFactor(a, s, q1, depth);
+    }
+
     /** Predicted per-layer factor of the back-propagated signal's norm: sqrt(chi). */
     public static double perLayerFactor(Activation a, double s) { return Math.sqrt(chi(a, s)); }
 

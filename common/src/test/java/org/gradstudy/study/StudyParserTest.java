@@ -56,8 +56,8 @@ class StudyParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
         axes { activaton = [relu] }               | s.conf:1: axes.activaton: unknown key (did you mean 'axes.activation'?); allowed here: activation, leaky-relu-slope, init, init-gain, normalization, residual-every, depth, width, learning-rate, optimizer, clipping, clip-threshold, l2, input
-        learing-rate = 0.1                        | s.conf:1: learing-rate: unknown key; allowed here: name, seed, replicates, sampling, trials, search, axes, exclude, boundary, training, init, probe
-        replicate = 3                             | s.conf:1: replicate: unknown key (did you mean 'replicates'?); allowed here: name, seed, replicates, sampling, trials, search, axes, exclude, boundary, training, init, probe
+        learing-rate = 0.1                        | s.conf:1: learing-rate: unknown key; allowed here: name, seed, replicates, sampling, trials, search, axes, exclude, boundary, training, init, probe, analysis
+        replicate = 3                             | s.conf:1: replicate: unknown key (did you mean 'replicates'?); allowed here: name, seed, replicates, sampling, trials, search, axes, exclude, boundary, training, init, probe, analysis
         training { step = 3 }                     | s.conf:1: training.step: unknown key (did you mean 'training.steps'?); allowed here: batch-size, classes, dataset, file, input-dim, label-column, precision, samples, steps, test-fraction
         axes { activation = [relu6] }             | s.conf:1: axes.activation: unknown value 'relu6' (did you mean 'relu'?); allowed: one of sigmoid, tanh, relu, leaky-relu, prelu, rrelu, elu, selu, identity
         axes { init = [glorot] }                  | s.conf:1: axes.init: unknown value 'glorot'; allowed: one of zero, small-normal, large-normal, xavier-normal, xavier-uniform, he-normal, he-uniform, lecun-normal, lecun-uniform, scaled-normal

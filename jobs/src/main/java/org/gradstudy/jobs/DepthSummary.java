@@ -4,9 +4,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code depth_summary} table: gradient depth attenuation and outcome rates grouped by every axis,
@@ -18,14 +15,7 @@ public final class DepthSummary {
     private DepthSummary() {}
 
     /** The SQL text, with the axis columns filled in. */
-    static String sql() {
-        try (InputStream in = DepthSummary.class.getResourceAsStream("depth_summary.sql")) {
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.replace("${t.axes}", Columns.axisList("t.")).replace("${axes}", Columns.axisList(""));
-        } catch (IOException e) {
-            throw new IllegalStateException("depth_summary.sql is missing from the jar", e);
-        }
-    }
+    static String sql() { return AggregateJob.sql("depth_summary.sql"); }
 
     /** Computes the summary from the views {@code trials} and {@code layer_stats} registered in {@code spark}. */
     public static Dataset<Row> compute(SparkSession spark) {

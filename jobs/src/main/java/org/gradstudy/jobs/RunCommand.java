@@ -8,11 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code gradstudy run <study.conf>}: parses the study, then runs it on Spark. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run every trial of a study and write its tables (trials, layer_stats, depth_summary).")
+        description = "Run every trial of a study and write its tables (trials, layer_stats, runs) and aggregates.")
 final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STUDY", description = "study file (HOCON), e.g. conf/studies/quick.conf")
     Path study;
@@ -67,8 +69,9 @@ final class RunCommand implements Callable<Integer> {
                     outcome.ran(), outcome.ok(), outcome.diverged(), outcome.failed(), outcome.timeout(), outcome.remaining(),
                     outcome.exit().key(), outcome.reason() == null ? "" : " (" + outcome.reason() + ")");
             System.out.println("tables (partition study=" + parsed.name() + "):");
-            for (String t : new String[] {TrialsTable.NAME, LayerStatsTable.NAME, DepthSummary.NAME, RunsTable.NAME})
-                System.out.println("  " + t + " = " + wh.table(t));
+            List<String> tables = new ArrayList<>(List.of(TrialsTable.NAME, LayerStatsTable.NAME, RunsTable.NAME));
+            tables.addAll(AggregateJob.TABLES);
+            for (String t : tables) System.out.println("  " + t + " = " + wh.table(t));
             System.out.println();
             if (parsed.search() != null) {
                 System.out.println("  " + SearchJob.NAME + " = " + wh.table(SearchJob.NAME) + "\n");

@@ -38,7 +38,7 @@ import static org.apache.spark.sql.functions.col;
 /**
  * {@code run}: expands a study, skips the trials that already have a result in the warehouse, trains the
  * rest one trial per Spark task in batches committed atomically (see {@link Commits}), records the run
- * in {@code runs} and recomputes {@code depth_summary}. Budgets stop it cleanly between batches.
+ * in {@code runs} and recomputes the aggregates ({@link AggregateJob}). Budgets stop it cleanly between batches.
  */
 public final class RunJob {
     private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
@@ -143,10 +143,11 @@ public final class RunJob {
 
     /** Recomputes the derived tables, records the run and cleans up staging. */
     static void finish(SparkSession spark, Warehouse warehouse, Commits commits, Study study, String runId, long started, Outcome outcome) {
-        aggregate(spark, warehouse, commits, study.name());
+        AggregateJob.run(spark, commits, study.name(), study.analysis());
         String versions = Versions.summary("spark=" + spark.version());
         commits.append(RunsTable.NAME, runId, spark.createDataFrame(List.of(RunsTable.toRow(study.name(), runId, started,
-                System.currentTimeMillis(), outcome, spark.sparkContext().master(), versions, study.source())), RunsTable.SCHEMA));
+                System.currentTimeMillis(), outcome, spark.sparkContext().master(), versions, study.source(), study.analysis())),
+                RunsTable.SCHEMA));
         commits.cleanup();
     }
 
@@ -253,13 +254,6 @@ public final class RunJob {
         Dataset<Row> stats = spark.createDataFrame(rows.flatMap(r -> LayerStatsTable.toRows(r).iterator()), LayerStatsTable.SCHEMA)
                 .coalesce(Math.max(1, (int) (n / 100)));
         commits.commit(key, trials, stats);
-    }
-
-    /** Recomputes {@code depth_summary} of the study from everything committed. */
-    static void aggregate(SparkSession spark, Warehouse warehouse, Commits commits, String study) {
-        commits.read(TrialsTable.NAME, TrialsTable.SCHEMA).createOrReplaceTempView(TrialsTable.NAME);
-        commits.read(LayerStatsTable.NAME, LayerStatsTable.SCHEMA).createOrReplaceTempView(LayerStatsTable.NAME);
-        commits.replaceDerived(DepthSummary.NAME, DepthSummary.compute(spark));
     }
 
     /** The short result table printed after a run: the varied axes, depth, and the headline numbers. */

@@ -1,0 +1,2 @@
+/** Engine-agnostic statistics for the aggregate tables: bootstrap intervals of paired differences. */
+package org.gradstudy.analysis;

@@ -1,0 +1,245 @@
+package org.gradstudy.jobs;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.gradstudy.analysis.Bootstrap;
+import org.gradstudy.engine.NetworkFactory;
+import org.gradstudy.study.Activation;
+import org.gradstudy.study.Analysis;
+import org.gradstudy.study.Axis;
+import org.gradstudy.study.Init;
+import org.gradstudy.study.Keyed;
+import org.gradstudy.theory.MeanField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * {@code aggregate}: recomputes a study's derived tables from its base tables ({@code trials},
+ * {@code layer_stats}), in Spark SQL (the queries are resources next to this class):
+ * <ul>
+ * <li>{@code trial_metrics}: one row per trial: attenuations, relative gradient, verdicts;</li>
+ * <li>{@code technique_depth}: per (axis, value, depth): medians, percentiles and rates;</li>
+ * <li>{@code layer_profile}: per (axis, value, depth, layer, param, phase): gradient norm and update ratio;</li>
+ * <li>{@code technique_effects}: matched-pair differences against a baseline value, bootstrap intervals;</li>
+ * <li>{@code theory}: the mean-field per-layer factor beside the measured one at step 0;</li>
+ * <li>{@code claims}: the seven textbook claims with their evidence rows and a verdict;</li>
+ * <li>{@code depth_summary}: per full combination of axes (the table printed after a run).</li>
+ * </ul>
+ * Idempotent: each run replaces the study's partition of each table; other studies are left alone.
+ */
+public final class AggregateJob {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
+
+    public static final String TRIAL_METRICS = "trial_metrics", TECHNIQUE_DEPTH = "technique_depth",
+            LAYER_PROFILE = "layer_profile", TECHNIQUE_EFFECTS = "technique_effects", THEORY = "theory", CLAIMS = "claims";
+
+    /** Every table this job writes, in the order it writes them. */
+    public static final List<String> TABLES = List.of(TRIAL_METRICS, TECHNIQUE_DEPTH, LAYER_PROFILE, TECHNIQUE_EFFECTS,
+            THEORY, CLAIMS, DepthSummary.NAME);
+
+    private static final StructType INTERVAL = DataTypes.createStructType(List.of(
+            Columns.field("estimate", DataTypes.DoubleType, true),
+            Columns.field("low", DataTypes.DoubleType, true),
+            Columns.field("high", DataTypes.DoubleType, true)));
+
+    private AggregateJob() {}
+
+    /** Recomputes the aggregates of {@code study} with the thresholds recorded by its last run (or the defaults). */
+    public static void run(SparkSession spark, Warehouse warehouse, String study) {
+        Commits commits = new Commits(spark, warehouse, study);
+        run(spark, commits, study, recordedThresholds(commits));
+    }
+
+    /** Recomputes the aggregates of the study of {@code commits} with thresholds {@code analysis}. */
+    static void run(SparkSession spark, Commits commits, String study, Analysis analysis) {
+        long t0 = System.currentTimeMillis();
+        registerFunctions(spark);
+        commits.read(TrialsTable.NAME, TrialsTable.SCHEMA).createOrReplaceTempView(TrialsTable.NAME);
+        commits.read(LayerStatsTable.NAME, LayerStatsTable.SCHEMA).createOrReplaceTempView(LayerStatsTable.NAME);
+        spark.createDataFrame(List.of(RowFactory.create(study, analysis.vanishingLog10(), analysis.explodingLog10(),
+                analysis.relativeGradientLog10())), DataTypes.createStructType(List.of(
+                Columns.field("study", DataTypes.StringType, false),
+                Columns.field(RunsTable.VANISHING_LOG10, DataTypes.DoubleType, false),
+                Columns.field(RunsTable.EXPLODING_LOG10, DataTypes.DoubleType, false),
+                Columns.field(RunsTable.RELATIVE_GRADIENT_LOG10, DataTypes.DoubleType, false))))
+                .createOrReplaceTempView("thresholds");
+
+        List<Dataset<Row>> cached = new ArrayList<>();
+        try {
+            Dataset<Row> metrics = cache(cached, spark.sql(sql("trial_metrics.sql")));
+            metrics.createOrReplaceTempView(TRIAL_METRICS);
+            commits.replaceDerived(TRIAL_METRICS, metrics);
+
+            Dataset<Row> depth = cache(cached, spark.sql(sql("technique_depth.sql")));
+            depth.createOrReplaceTempView(TECHNIQUE_DEPTH);
+            commits.replaceDerived(TECHNIQUE_DEPTH, depth);
+
+            commits.replaceDerived(LAYER_PROFILE, spark.sql(sql("layer_profile.sql")));
+
+            spark.sql(effectPairsSql()).createOrReplaceTempView("effect_pairs");
+            Dataset<Row> effects = cache(cached, spark.sql(sql("technique_effects.sql")));
+            effects.createOrReplaceTempView(TECHNIQUE_EFFECTS);
+            commits.replaceDerived(TECHNIQUE_EFFECTS, effects);
+
+            predictions(spark).createOrReplaceTempView("predictions");
+            commits.replaceDerived(THEORY, spark.sql(sql("theory.sql")));
+
+            commits.replaceDerived(CLAIMS, spark.sql(sql("claims.sql")));
+            commits.replaceDerived(DepthSummary.NAME, DepthSummary.compute(spark));
+        } finally {
+            cached.forEach(Dataset::unpersist);
+        }
+        LOG.info("study {}: aggregates recomputed in {} ms", study, System.currentTimeMillis() - t0);
+    }
+
+    private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> ds) {
+        cached.add(ds);
+        return ds.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /** The thresholds of the study's latest run, or {@link Analysis#defaults()} if it has none. */
+    static Analysis recordedThresholds(Commits commits) {
+        List<Row> last = commits.read(RunsTable.NAME, RunsTable.SCHEMA)
+                .where(col(RunsTable.VANISHING_LOG10).isNotNull())
+                .orderBy(col(RunsTable.STARTED_AT).desc()).limit(1).collectAsList();
+        if (last.isEmpty()) return Analysis.defaults();
+        Row r = last.get(0);
+        return new Analysis(r.getAs(RunsTable.VANISHING_LOG10), r.getAs(RunsTable.EXPLODING_LOG10),
+                r.getAs(RunsTable.RELATIVE_GRADIENT_LOG10));
+    }
+
+    /** Registers the bootstrap functions used by technique_effects.sql. */
+    static void registerFunctions(SparkSession spark) {
+        spark.udf().register("bootstrap_median", (UDF2<scala.collection.Seq<Double>, Integer, Row>)
+                (xs, seed) -> interval(Bootstrap.median(sorted(xs), seed)), INTERVAL);
+        spark.udf().register("bootstrap_mean", (UDF2<scala.collection.Seq<Double>, Integer, Row>)
+                (xs, seed) -> interval(Bootstrap.mean(sorted(xs), seed)), INTERVAL);
+    }
+
+    /** The values, sorted: collect_list's order depends on partitioning, the interval must not. */
+    private static double[] sorted(scala.collection.Seq<Double> xs) {
+        double[] out = new double[xs.size()];
+        for (int i = 0; i < out.length; i++) out[i] = xs.apply(i);
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    private static Row interval(Bootstrap.Interval i) {
+        return i == null ? null : RowFactory.create(i.estimate(), i.low(), i.high());
+    }
+
+    /** A query resource with its placeholders filled in. */
+    static String sql(String resource) {
+        return resource(resource)
+                .replace("${t.axes}", Columns.axisList("t."))
+                .replace("${axes}", Columns.axisList(""))
+                .replace("${axis_stack}", axisStack());
+    }
+
+    static String resource(String name) {
+        try (InputStream in = AggregateJob.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name + " from the jar", e);
+        }
+    }
+
+    /** The axes that aggregates group by: every axis but depth (depth is a column of every row). */
+    static List<Axis> groupingAxes() {
+        return Axis.ordered().stream().filter(a -> a != Axis.DEPTH).toList();
+    }
+
+    /** {@code stack(n, 'activation', CAST(activation AS STRING), ...)}: one (axis, value) row per grouping axis. */
+    static String axisStack() {
+        return "stack(" + groupingAxes().size() + ", " + groupingAxes().stream()
+                .map(a -> "'" + a.column() + "', CAST(" + a.column() + " AS STRING)")
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** The matched pairs of every grouping axis, one effect_pairs.sql block per axis, as one query. */
+    static String effectPairsSql() {
+        String template = resource("effect_pairs.sql");
+        List<String> blocks = new ArrayList<>();
+        for (Axis axis : groupingAxes()) {
+            List<String> match = new ArrayList<>();
+            for (Axis other : Axis.ordered())
+                if (other != axis && other.condition() != axis) match.add("a." + other.column() + " <=> b." + other.column());
+            blocks.add(template.lines().filter(l -> !l.startsWith("--")).collect(Collectors.joining("\n"))
+                    .replace("${axis}", axis.column())
+                    .replace("${match}", String.join(" AND ", match))
+                    .replace("${order_a}", order(axis, "a"))
+                    .replace("${order_b}", order(axis, "b")));
+        }
+        return String.join("\nUNION ALL\n", blocks);
+    }
+
+    /** The order of an axis's values for choosing the baseline: enum order, or numeric. */
+    static String order(Axis axis, String alias) {
+        String c = alias + "." + axis.column();
+        if (!(axis.domain() instanceof Axis.Choice choice)) return c;
+        StringBuilder sb = new StringBuilder("CASE ").append(c);
+        List<Keyed> constants = choice.constants();
+        for (int i = 0; i < constants.size(); i++) sb.append(" WHEN '").append(constants.get(i).key()).append("' THEN ").append(i);
+        return sb.append(" END").toString();
+    }
+
+    /** Mean-field predictions for every eligible (activation, init, width, depth) combination of the trials. */
+    static Dataset<Row> predictions(SparkSession spark) {
+        List<Row> combos = spark.sql("""
+                SELECT DISTINCT study, activation, leaky_relu_slope, init, init_gain, width, depth,
+                       CAST(regexp_extract(config, '[|]small-std=([^|]+)', 1) AS DOUBLE) AS small_std,
+                       CAST(regexp_extract(config, '[|]large-std=([^|]+)', 1) AS DOUBLE) AS large_std,
+                       CAST(regexp_extract(config, '[|]input-dim=([^|]+)', 1) AS INT) AS inputs
+                FROM trials
+                WHERE normalization = 'none' AND residual_every = 0 AND input = 'standardized' AND init <> 'zero' AND depth >= 2
+                """).collectAsList();
+        List<Row> out = new ArrayList<>();
+        for (Row r : combos) {
+            Activation a = Keyed.byKey(Activation.class, r.getString(1)).orElseThrow();
+            double slope = r.isNullAt(2) ? MeanField.LEAKY_SLOPE : r.getDouble(2);
+            Init init = Keyed.byKey(Init.class, r.getString(3)).orElseThrow();
+            double gain = r.isNullAt(4) ? 1 : r.getDouble(4);
+            int width = r.getInt(5), depth = r.getInt(6), inputs = r.getInt(9);
+            double s = NetworkFactory.varianceScale(init, width, width, gain, r.getDouble(7), r.getDouble(8));
+            double q1 = NetworkFactory.varianceScale(init, inputs, width, gain, r.getDouble(7), r.getDouble(8));
+            double chi = MeanField.chi(a, s, slope);
+            out.add(RowFactory.create(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getDouble(2), r.getString(3),
+                    r.isNullAt(4) ? null : r.getDouble(4), width, depth, s, q1, chi, Math.sqrt(chi),
+                    MeanField.finiteDepthFactor(a, s, slope, q1, depth)));
+        }
+        Map<String, org.apache.spark.sql.types.DataType> cols = new LinkedHashMap<>();
+        cols.put("study", DataTypes.StringType);
+        cols.put("activation", DataTypes.StringType);
+        cols.put("leaky_relu_slope", DataTypes.DoubleType);
+        cols.put("init", DataTypes.StringType);
+        cols.put("init_gain", DataTypes.DoubleType);
+        cols.put("width", DataTypes.IntegerType);
+        cols.put("depth", DataTypes.IntegerType);
+        cols.put("variance_scale", DataTypes.DoubleType);
+        cols.put("first_layer_variance_scale", DataTypes.DoubleType);
+        cols.put("chi", DataTypes.DoubleType);
+        cols.put("predicted_factor", DataTypes.DoubleType);
+        cols.put("predicted_factor_finite", DataTypes.DoubleType);
+        StructType schema = DataTypes.createStructType(cols.entrySet().stream()
+                .map(e -> Columns.field(e.getKey(), e.getValue(), true)).toList());
+        return spark.createDataFrame(out, schema);
+    }
+}
