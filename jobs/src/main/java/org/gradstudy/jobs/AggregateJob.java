@@ -7,7 +7,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.gradstudy.analysis.Bootstrap;
 import org.gradstudy.engine.NetworkFactory;
 import org.gradstudy.study.Activation;
@@ -81,37 +80,26 @@ public final class AggregateJob {
                 Columns.field(RunsTable.RELATIVE_GRADIENT_LOG10, DataTypes.DoubleType, false))))
                 .createOrReplaceTempView("thresholds");
 
-        List<Dataset<Row>> cached = new ArrayList<>();
-        try {
-            Dataset<Row> metrics = cache(cached, spark.sql(sql("trial_metrics.sql")));
-            metrics.createOrReplaceTempView(TRIAL_METRICS);
-            commits.replaceDerived(TRIAL_METRICS, metrics);
-
-            Dataset<Row> depth = cache(cached, spark.sql(sql("technique_depth.sql")));
-            depth.createOrReplaceTempView(TECHNIQUE_DEPTH);
-            commits.replaceDerived(TECHNIQUE_DEPTH, depth);
-
-            commits.replaceDerived(LAYER_PROFILE, spark.sql(sql("layer_profile.sql")));
-
-            spark.sql(effectPairsSql()).createOrReplaceTempView("effect_pairs");
-            Dataset<Row> effects = cache(cached, spark.sql(sql("technique_effects.sql")));
-            effects.createOrReplaceTempView(TECHNIQUE_EFFECTS);
-            commits.replaceDerived(TECHNIQUE_EFFECTS, effects);
-
-            predictions(spark).createOrReplaceTempView("predictions");
-            commits.replaceDerived(THEORY, spark.sql(sql("theory.sql")));
-
-            commits.replaceDerived(CLAIMS, spark.sql(sql("claims.sql")));
-            commits.replaceDerived(DepthSummary.NAME, DepthSummary.compute(spark));
-        } finally {
-            cached.forEach(Dataset::unpersist);
-        }
+        // Each table is written, then read back as the view the next queries use: its plan is then a scan
+        // of a few files, not the whole lineage (the matched pairs alone join trial_metrics 26 times).
+        write(spark, commits, TRIAL_METRICS, spark.sql(sql("trial_metrics.sql")));
+        write(spark, commits, TECHNIQUE_DEPTH, spark.sql(sql("technique_depth.sql")));
+        write(spark, commits, LAYER_PROFILE, spark.sql(sql("layer_profile.sql")));
+        spark.sql(effectPairsSql()).createOrReplaceTempView("effect_pairs");
+        write(spark, commits, TECHNIQUE_EFFECTS, spark.sql(sql("technique_effects.sql")));
+        predictions(spark).createOrReplaceTempView("predictions");
+        write(spark, commits, THEORY, spark.sql(sql("theory.sql")));
+        write(spark, commits, CLAIMS, spark.sql(sql("claims.sql")));
+        write(spark, commits, DepthSummary.NAME, DepthSummary.compute(spark));
         LOG.info("study {}: aggregates recomputed in {} ms", study, System.currentTimeMillis() - t0);
     }
 
-    private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> ds) {
-        cached.add(ds);
-        return ds.persist(StorageLevel.MEMORY_AND_DISK());
+    /** Replaces the study's partition of {@code table} with {@code rows}, then registers the written rows as a view. */
+    private static void write(SparkSession spark, Commits commits, String table, Dataset<Row> rows) {
+        long t0 = System.currentTimeMillis();
+        commits.replaceDerived(table, rows);
+        commits.readDerived(table).createOrReplaceTempView(table);
+        LOG.debug("{}: written in {} ms", table, System.currentTimeMillis() - t0);
     }
 
     /** The thresholds of the study's latest run, or {@link Analysis#defaults()} if it has none. */

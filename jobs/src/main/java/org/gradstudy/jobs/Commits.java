@@ -135,6 +135,11 @@ final class Commits {
         }
     }
 
+    /** This study's rows of a derived table (written by {@link #replaceDerived}), schema as written. */
+    Dataset<Row> readDerived(String table) {
+        return spark.read().parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
+    }
+
     /** Replaces this study's partition of a derived table (runs are appended instead). */
     void replaceDerived(String table, Dataset<Row> rows) {
         try {
