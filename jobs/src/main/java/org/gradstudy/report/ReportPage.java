@@ -236,7 +236,12 @@ public final class ReportPage {
                     .append("</td><td>").append(esc(c.statement())).append("</td><td class=\"verdict\">").append(esc(verdict))
                     .append("</td><td class=\"n\">").append(c.supporting()).append("</td><td class=\"n\">").append(c.refuting())
                     .append("</td><td class=\"n\">").append(c.inconclusive()).append("</td><td><ul class=\"evidence\">");
+            boolean noEvidence = c.supporting() + c.refuting() + c.inconclusive() == 0;
             for (ClaimRow r : e.getValue()) {
+                if (noEvidence) { // the one row that says why there is none
+                    h.append("<li class=\"none\">").append(esc(r.evidence())).append("</li>");
+                    continue;
+                }
                 String cls = r.supports() == null ? "unknown" : r.supports() ? "yes" : "no";
                 String what = r.supports() == null ? "inconclusive" : r.supports() ? "supports" : "refutes";
                 String mark = r.supports() == null ? "?" : r.supports() ? "\u2713" : "\u2717";
