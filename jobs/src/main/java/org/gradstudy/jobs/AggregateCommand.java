@@ -53,8 +53,13 @@ final class AggregateCommand implements Callable<Integer> {
 
     /** The studies with a partition of the trials table, sorted. */
     static List<String> studies(SparkSession spark, Warehouse wh) throws IOException {
+        return studies(spark.sparkContext().hadoopConfiguration(), wh);
+    }
+
+    /** The studies with a partition of the trials table, sorted; needs no Spark session. */
+    static List<String> studies(org.apache.hadoop.conf.Configuration hadoop, Warehouse wh) throws IOException {
         Path trials = new Path(wh.table(TrialsTable.NAME));
-        FileSystem fs = trials.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        FileSystem fs = trials.getFileSystem(hadoop);
         TreeSet<String> out = new TreeSet<>();
         if (fs.exists(trials))
             for (FileStatus f : fs.listStatus(trials))
