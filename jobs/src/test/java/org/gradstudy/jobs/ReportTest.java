@@ -57,8 +57,6 @@ class ReportTest {
 
     @BeforeAll static void start() {
         spark = SparkTestSession.create("ReportTest");
-        // A few hundred rows per table: 200 shuffle partitions would only add scheduling on a shared 2-core machine.
-        spark.conf().set("spark.sql.shuffle.partitions", "4");
         wh = new Warehouse(dir.resolve("wh").toString());
         RunJob.Outcome outcome = RunJob.run(spark, StudyParser.parse(STUDY, "rep.conf", "rep"), wh);
         assertEquals(24, outcome.planned());

@@ -9,6 +9,8 @@ final class SparkTestSession {
     static SparkSession create(String name) {
         SparkSession spark = Sessions.create(name, "local[2]", false);
         spark.sparkContext().setLogLevel("WARN");
+        // Test tables hold a few hundred rows: 200 shuffle partitions would only add scheduling on 2 cores.
+        spark.conf().set("spark.sql.shuffle.partitions", "4");
         return spark;
     }
 }
