@@ -18,25 +18,25 @@ public final class RunsTable {
             VERSIONS = "versions", SOURCE = "source";
 
     public static final StructType SCHEMA = DataTypes.createStructType(List.of(
-            Columns.field(STUDY, DataTypes.StringType, false),
-            Columns.field(RUN_ID, DataTypes.StringType, false),
-            Columns.field(STARTED_AT, DataTypes.TimestampType, false),
-            Columns.field(ENDED_AT, DataTypes.TimestampType, false),
-            Columns.field(PLANNED, DataTypes.LongType, false),
-            Columns.field(ALREADY_DONE, DataTypes.LongType, false),
-            Columns.field(RAN, DataTypes.LongType, false),
-            Columns.field(OK, DataTypes.LongType, false),
-            Columns.field(DIVERGED, DataTypes.LongType, false),
-            Columns.field(FAILED, DataTypes.LongType, false),
-            Columns.field(TIMEOUT, DataTypes.LongType, false),
-            Columns.field(SKIPPED, DataTypes.LongType, false),
-            Columns.field(REMAINING, DataTypes.LongType, false),
-            Columns.field(EXIT_STATUS, DataTypes.StringType, false),
-            Columns.field(EXIT_CODE, DataTypes.IntegerType, false),
-            Columns.field(REASON, DataTypes.StringType, true),
-            Columns.field(MASTER, DataTypes.StringType, false),
-            Columns.field(VERSIONS, DataTypes.StringType, false),
-            Columns.field(SOURCE, DataTypes.StringType, false)));
+            Columns.field(STUDY, DataTypes.StringType, false, Columns.STUDY_COMMENT),
+            Columns.field(RUN_ID, DataTypes.StringType, false, "UTC start time yyyyMMddTHHmmssZ and a random hex suffix"),
+            Columns.field(STARTED_AT, DataTypes.TimestampType, false, "when the run started (an instant; printed in the session time zone, UTC by default)"),
+            Columns.field(ENDED_AT, DataTypes.TimestampType, false, "when the run ended, after its last commit"),
+            Columns.field(PLANNED, DataTypes.LongType, false, "trials in the study (for a boundary search: trials of its rounds)"),
+            Columns.field(ALREADY_DONE, DataTypes.LongType, false, "of those, trials that had a result before this run"),
+            Columns.field(RAN, DataTypes.LongType, false, "trials this run trained"),
+            Columns.field(OK, DataTypes.LongType, false, "of those, status ok"),
+            Columns.field(DIVERGED, DataTypes.LongType, false, "of those, status diverged"),
+            Columns.field(FAILED, DataTypes.LongType, false, "of those, status failed"),
+            Columns.field(TIMEOUT, DataTypes.LongType, false, "of those, status timeout"),
+            Columns.field(SKIPPED, DataTypes.LongType, false, "pending trials this run left for later (a budget or the circuit breaker)"),
+            Columns.field(REMAINING, DataTypes.LongType, false, "trials still without a result after this run (equal to skipped)"),
+            Columns.field(EXIT_STATUS, DataTypes.StringType, false, "complete | partial (a budget stopped it: run again) | failed"),
+            Columns.field(EXIT_CODE, DataTypes.IntegerType, false, "process exit code: 0 complete, 1 failed, 3 partial"),
+            Columns.field(REASON, DataTypes.StringType, true, "why the run stopped early or failed; null when complete"),
+            Columns.field(MASTER, DataTypes.StringType, false, "Spark master URL of the run"),
+            Columns.field(VERSIONS, DataTypes.StringType, false, "gradstudy, DL4J, Java and Spark versions"),
+            Columns.field(SOURCE, DataTypes.StringType, false, "the study file the run read")));
 
     private RunsTable() {}
 
