@@ -270,10 +270,13 @@ public final class SqlJob {
         return false;
     }
 
-    /** Registers a temporary view for every table of the warehouse; returns their names. */
+    /**
+     * Registers a temporary view for every table of the warehouse, its columns commented from the
+     * catalogue (DESCRIBE shows them); returns their names.
+     */
     public static List<String> registerViews(SparkSession spark, Warehouse warehouse) {
         List<String> names = tables(warehouse, spark.sparkContext().hadoopConfiguration());
-        for (String t : names) spark.read().parquet(warehouse.table(t)).createOrReplaceTempView(t);
+        for (String t : names) Tables.withComments(spark.read().parquet(warehouse.table(t)), t).createOrReplaceTempView(t);
         return names;
     }
 
@@ -436,7 +439,7 @@ public final class SqlJob {
         line(sb, header, width, right);
         line(sb, rule, width, right);
         for (String[] c : cells) line(sb, c, width, right);
-        if (more) sb.append("(first ").append(limit).append(" rows shown; the result has more: raise --limit, ")
+        if (more) sb.append("(first ").append(limit).append(limit == 1 ? " row" : " rows").append(" shown; the result has more: raise --limit, ")
                 .append("or write it all with --format csv --out FILE)\n");
         else sb.append('(').append(data.size()).append(data.size() == 1 ? " row)\n" : " rows)\n");
         return sb.toString();

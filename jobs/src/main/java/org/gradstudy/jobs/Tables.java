@@ -90,6 +90,21 @@ public final class Tables {
         return rows.select(cols.toArray(Column[]::new));
     }
 
+    /**
+     * {@code rows} of table {@code name} with the catalogue's comment on each column it knows (files written
+     * before a comment existed, and the partition column, have none of their own). Order and types unchanged.
+     */
+    static Dataset<Row> withComments(Dataset<Row> rows, String name) {
+        Optional<Table> t = find(name);
+        if (t.isEmpty()) return rows;
+        List<Column> cols = new ArrayList<>();
+        for (StructField f : rows.schema().fields()) {
+            Optional<StructField> known = java.util.Arrays.stream(t.get().schema().fields()).filter(k -> k.name().equals(f.name())).findFirst();
+            cols.add(known.isPresent() ? col(f.name()).as(f.name(), known.get().metadata()) : col(f.name()));
+        }
+        return rows.select(cols.toArray(Column[]::new));
+    }
+
     /** The text of conf/sql/tables.sql: a CREATE TABLE and a MSCK REPAIR TABLE for every table. */
     public static String ddl() {
         StringBuilder sb = new StringBuilder();

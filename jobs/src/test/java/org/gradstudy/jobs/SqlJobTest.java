@@ -55,6 +55,9 @@ class SqlJobTest {
                 (2 rows)
                 """, print("SELECT study, count(*) AS trials, count(CASE WHEN status = 'diverged' THEN 1 END) AS diverged "
                 + "FROM trials GROUP BY study ORDER BY study"));
+        // DESCRIBE shows every column's comment, the partition column's included.
+        for (Row r : spark.sql("DESCRIBE trials").collectAsList())
+            assertEquals(Columns.comment(TrialsTable.SCHEMA.apply(r.getString(0))), r.getString(2), r.getString(0));
         assertEquals("""
                 study    runs
                 -------  ----
