@@ -54,9 +54,9 @@ public final class AggregateJob {
             THEORY, CLAIMS, DepthSummary.NAME);
 
     private static final StructType INTERVAL = DataTypes.createStructType(List.of(
-            Columns.field("estimate", DataTypes.DoubleType, true),
-            Columns.field("low", DataTypes.DoubleType, true),
-            Columns.field("high", DataTypes.DoubleType, true)));
+            DataTypes.createStructField("estimate", DataTypes.DoubleType, true),
+            DataTypes.createStructField("low", DataTypes.DoubleType, true),
+            DataTypes.createStructField("high", DataTypes.DoubleType, true)));
 
     private AggregateJob() {}
 
@@ -74,22 +74,22 @@ public final class AggregateJob {
         commits.read(LayerStatsTable.NAME, LayerStatsTable.SCHEMA).createOrReplaceTempView(LayerStatsTable.NAME);
         spark.createDataFrame(List.of(RowFactory.create(study, analysis.vanishingLog10(), analysis.explodingLog10(),
                 analysis.relativeGradientLog10())), DataTypes.createStructType(List.of(
-                Columns.field("study", DataTypes.StringType, false),
-                Columns.field(RunsTable.VANISHING_LOG10, DataTypes.DoubleType, false),
-                Columns.field(RunsTable.EXPLODING_LOG10, DataTypes.DoubleType, false),
-                Columns.field(RunsTable.RELATIVE_GRADIENT_LOG10, DataTypes.DoubleType, false))))
+                DataTypes.createStructField("study", DataTypes.StringType, false),
+                DataTypes.createStructField(RunsTable.VANISHING_LOG10, DataTypes.DoubleType, false),
+                DataTypes.createStructField(RunsTable.EXPLODING_LOG10, DataTypes.DoubleType, false),
+                DataTypes.createStructField(RunsTable.RELATIVE_GRADIENT_LOG10, DataTypes.DoubleType, false))))
                 .createOrReplaceTempView("thresholds");
 
         // Each table is written, then read back as the view the next queries use: its plan is then a scan
         // of a few files, not the whole lineage (the matched pairs alone join trial_metrics 26 times).
-        write(spark, commits, TRIAL_METRICS, spark.sql(sql("trial_metrics.sql")));
-        write(spark, commits, TECHNIQUE_DEPTH, spark.sql(sql("technique_depth.sql")));
-        write(spark, commits, LAYER_PROFILE, spark.sql(sql("layer_profile.sql")));
+        write(spark, commits, TRIAL_METRICS, Tables.conform(spark.sql(sql("trial_metrics.sql")), AggregateTables.TRIAL_METRICS));
+        write(spark, commits, TECHNIQUE_DEPTH, Tables.conform(spark.sql(sql("technique_depth.sql")), AggregateTables.TECHNIQUE_DEPTH));
+        write(spark, commits, LAYER_PROFILE, Tables.conform(spark.sql(sql("layer_profile.sql")), AggregateTables.LAYER_PROFILE));
         spark.sql(effectPairsSql()).createOrReplaceTempView("effect_pairs");
-        write(spark, commits, TECHNIQUE_EFFECTS, spark.sql(sql("technique_effects.sql")));
+        write(spark, commits, TECHNIQUE_EFFECTS, Tables.conform(spark.sql(sql("technique_effects.sql")), AggregateTables.TECHNIQUE_EFFECTS));
         predictions(spark).createOrReplaceTempView("predictions");
-        write(spark, commits, THEORY, spark.sql(sql("theory.sql")));
-        write(spark, commits, CLAIMS, spark.sql(sql("claims.sql")));
+        write(spark, commits, THEORY, Tables.conform(spark.sql(sql("theory.sql")), AggregateTables.THEORY));
+        write(spark, commits, CLAIMS, Tables.conform(spark.sql(sql("claims.sql")), AggregateTables.CLAIMS));
         write(spark, commits, DepthSummary.NAME, DepthSummary.compute(spark));
         LOG.info("study {}: aggregates recomputed in {} ms", study, System.currentTimeMillis() - t0);
     }
@@ -227,7 +227,7 @@ public final class AggregateJob {
         cols.put("predicted_factor", DataTypes.DoubleType);
         cols.put("predicted_factor_finite", DataTypes.DoubleType);
         StructType schema = DataTypes.createStructType(cols.entrySet().stream()
-                .map(e -> Columns.field(e.getKey(), e.getValue(), true)).toList());
+                .map(e -> DataTypes.createStructField(e.getKey(), e.getValue(), true)).toList());
         return spark.createDataFrame(out, schema);
     }
 }

@@ -10,9 +10,15 @@ import org.gradstudy.study.TrialConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The typed axis columns shared by every table: one per {@link Axis}, named {@link Axis#column()}. */
+/**
+ * The typed axis columns shared by every table: one per {@link Axis}, named {@link Axis#column()}, and
+ * the helper every table schema uses to declare a column with its comment (see {@link Tables}).
+ */
 final class Columns {
     private Columns() {}
+
+    /** The comment of the {@code study} column, the partition column of every table. */
+    static final String STUDY_COMMENT = "study name (the name key of the study file); the partition column";
 
     static DataType type(Axis axis) {
         Axis.Domain d = axis.domain();
@@ -23,8 +29,13 @@ final class Columns {
 
     static List<StructField> axisFields() {
         List<StructField> out = new ArrayList<>();
-        for (Axis a : Axis.ordered()) out.add(DataTypes.createStructField(a.column(), type(a), a.conditional()));
+        for (Axis a : Axis.ordered()) out.add(field(a.column(), type(a), a.conditional(), comment(a)));
         return out;
+    }
+
+    /** An axis column's comment: the axis's own doc, and when it is null. */
+    static String comment(Axis a) {
+        return "axis " + a.key() + ": " + a.doc() + (a.conditional() ? "; null where it does not apply" : "");
     }
 
     /** The trial's axis values in column order, as Spark row values. */
@@ -40,10 +51,13 @@ final class Columns {
     /** The columns that identify a trial, first in every per-trial table: study, trial_id, the axes, replicate. */
     static List<StructField> trialFields() {
         List<StructField> f = new ArrayList<>();
-        f.add(field(TrialsTable.STUDY, DataTypes.StringType, false));
-        f.add(field(TrialsTable.TRIAL_ID, DataTypes.StringType, false));
+        f.add(field(TrialsTable.STUDY, DataTypes.StringType, false, STUDY_COMMENT));
+        f.add(field(TrialsTable.TRIAL_ID, DataTypes.StringType, false,
+                "first 16 hex digits of the SHA-256 of the canonical config of the trial (the config column of trials); "
+                        + "stable across runs and machines, independent of the study name"));
         f.addAll(axisFields());
-        f.add(field(TrialsTable.REPLICATE, DataTypes.IntegerType, false));
+        f.add(field(TrialsTable.REPLICATE, DataTypes.IntegerType, false,
+                "0-based seed replicate of the grid point; the trial seed derives from it and the study seed"));
         return f;
     }
 
@@ -62,7 +76,16 @@ final class Columns {
         return String.join(", ", Axis.ordered().stream().map(a -> prefix + a.column()).toList());
     }
 
-    static StructField field(String name, DataType type, boolean nullable) {
-        return DataTypes.createStructField(name, type, nullable);
+    /**
+     * A column with its one-line comment (units, meaning, when it is null), kept in the schema's metadata:
+     * it goes into the Parquet files' Spark schema, the DDL of {@code conf/sql/tables.sql} and DESCRIBE.
+     */
+    static StructField field(String name, DataType type, boolean nullable, String comment) {
+        return DataTypes.createStructField(name, type, nullable).withComment(comment);
+    }
+
+    /** The comment of {@code f}, or null when it has none. */
+    static String comment(StructField f) {
+        return f.getComment().isDefined() ? f.getComment().get() : null;
     }
 }

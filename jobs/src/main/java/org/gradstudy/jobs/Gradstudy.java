@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gradstudy", mixinStandardHelpOptions = true, versionProvider = Gradstudy.Version.class,
         description = "Measures vanishing and exploding gradients across techniques, depths and seeds.",
         subcommands = {RunCommand.class, AggregateCommand.class, ReportCommand.class, StatusCommand.class, PlanCommand.class, TrialCommand.class, KeysCommand.class,
+                SqlCommand.class, DdlCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Gradstudy {
     /** Exit code for input the user must fix: a bad study file, option or path. */

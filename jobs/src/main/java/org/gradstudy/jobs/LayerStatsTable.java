@@ -30,28 +30,37 @@ public final class LayerStatsTable {
 
     static {
         List<StructField> f = new ArrayList<>(Columns.trialFields());
-        f.add(Columns.field(STEP, DataTypes.IntegerType, false));
-        f.add(Columns.field(LAYER, DataTypes.IntegerType, false));
-        f.add(Columns.field(LAYER_KIND, DataTypes.StringType, false));
-        f.add(Columns.field(PARAM, DataTypes.StringType, false));
-        f.add(Columns.field(LOSS, DataTypes.DoubleType, false));
-        f.add(Columns.field(N, DataTypes.LongType, false));
-        f.add(Columns.field(GRAD_L2, DataTypes.DoubleType, false));
-        f.add(Columns.field(GRAD_MEAN_ABS, DataTypes.DoubleType, false));
-        f.add(Columns.field(GRAD_MAX_ABS, DataTypes.DoubleType, false));
-        f.add(Columns.field(GRAD_STD, DataTypes.DoubleType, false));
-        f.add(Columns.field(GRAD_ZERO_FRACTION, DataTypes.DoubleType, false));
-        f.add(Columns.field(GRAD_NONFINITE, DataTypes.LongType, false));
-        f.add(Columns.field(PARAM_L2, DataTypes.DoubleType, false));
-        f.add(Columns.field(UPDATE_L2, DataTypes.DoubleType, false));
-        f.add(Columns.field(UPDATE_RATIO, DataTypes.DoubleType, true));
-        f.add(Columns.field(ACT_MEAN, DataTypes.DoubleType, true));
-        f.add(Columns.field(ACT_STD, DataTypes.DoubleType, true));
-        f.add(Columns.field(ACT_SATURATED_FRACTION, DataTypes.DoubleType, true));
-        f.add(Columns.field(ACT_DEAD_FRACTION, DataTypes.DoubleType, true));
-        f.add(Columns.field(GRAD_NORM_PRE_CLIP, DataTypes.DoubleType, false));
-        f.add(Columns.field(GRAD_NORM_POST_CLIP, DataTypes.DoubleType, false));
-        f.add(Columns.field(CLIPPED, DataTypes.BooleanType, false));
+        f.add(Columns.field(STEP, DataTypes.IntegerType, false,
+                "0-based training step; the gradient is computed at the parameters before the update of that step"));
+        f.add(Columns.field(LAYER, DataTypes.IntegerType, false, "1 = first hidden layer, nearest the input; depth + 1 = output layer"));
+        f.add(Columns.field(LAYER_KIND, DataTypes.StringType, false, "hidden | output"));
+        f.add(Columns.field(PARAM, DataTypes.StringType, false,
+                "parameter tensor: W, b (dense weights, biases), gamma, beta (batch norm), alpha (prelu slopes)"));
+        f.add(Columns.field(LOSS, DataTypes.DoubleType, false, "minibatch mean cross-entropy loss at this step (NaN/Inf when diverged)"));
+        f.add(Columns.field(N, DataTypes.LongType, false, "number of elements of the tensor"));
+        f.add(Columns.field(GRAD_L2, DataTypes.DoubleType, false,
+                "L2 norm of the raw gradient of the minibatch mean loss (before clipping, regularization and the optimizer)"));
+        f.add(Columns.field(GRAD_MEAN_ABS, DataTypes.DoubleType, false, "mean absolute gradient element, ||g||_1 / n"));
+        f.add(Columns.field(GRAD_MAX_ABS, DataTypes.DoubleType, false, "largest absolute gradient element"));
+        f.add(Columns.field(GRAD_STD, DataTypes.DoubleType, false, "standard deviation of the gradient elements"));
+        f.add(Columns.field(GRAD_ZERO_FRACTION, DataTypes.DoubleType, false, "fraction (0 to 1) of gradient elements exactly 0"));
+        f.add(Columns.field(GRAD_NONFINITE, DataTypes.LongType, false,
+                "count of NaN/Inf gradient elements; the other gradient statistics skip them"));
+        f.add(Columns.field(PARAM_L2, DataTypes.DoubleType, false, "L2 norm of the parameter tensor before the update of this step"));
+        f.add(Columns.field(UPDATE_L2, DataTypes.DoubleType, false, "L2 norm of the update the optimizer applied at this step"));
+        f.add(Columns.field(UPDATE_RATIO, DataTypes.DoubleType, true, "update_l2 / param_l2; null when the parameter is 0"));
+        f.add(Columns.field(ACT_MEAN, DataTypes.DoubleType, true,
+                "mean of the activation output of the layer over the batch and units; null for the output layer"));
+        f.add(Columns.field(ACT_STD, DataTypes.DoubleType, true, "standard deviation of that activation output; null for the output layer"));
+        f.add(Columns.field(ACT_SATURATED_FRACTION, DataTypes.DoubleType, true,
+                "fraction of activations saturated: |tanh| > 0.99, sigmoid < 0.01 or > 0.99; null for other activations"));
+        f.add(Columns.field(ACT_DEAD_FRACTION, DataTypes.DoubleType, true,
+                "fraction of units <= 0 for every example of the batch; relu family only, else null"));
+        f.add(Columns.field(GRAD_NORM_PRE_CLIP, DataTypes.DoubleType, false,
+                "L2 norm of the whole gradient (every trainable tensor of every layer) before clipping; same on every row of the step"));
+        f.add(Columns.field(GRAD_NORM_POST_CLIP, DataTypes.DoubleType, false,
+                "the same after clipping; equal to grad_norm_pre_clip without clipping"));
+        f.add(Columns.field(CLIPPED, DataTypes.BooleanType, false, "whether clipping changed the gradient at this step"));
         SCHEMA = DataTypes.createStructType(f);
     }
 

@@ -40,17 +40,21 @@ public final class SearchJob {
 
     static {
         List<StructField> f = new ArrayList<>();
-        f.add(Columns.field(TrialsTable.STUDY, DataTypes.StringType, false));
-        for (StructField a : Columns.axisFields()) f.add(DataTypes.createStructField(a.name(), a.dataType(), true));
-        f.add(Columns.field(SEARCH_AXIS, DataTypes.StringType, false));
-        f.add(Columns.field(ESTIMATE, DataTypes.DoubleType, true));
-        f.add(Columns.field(BRACKET_LOW, DataTypes.DoubleType, false));
-        f.add(Columns.field(BRACKET_HIGH, DataTypes.DoubleType, false));
-        f.add(Columns.field(ATTEN_LOW, DataTypes.DoubleType, true));
-        f.add(Columns.field(ATTEN_HIGH, DataTypes.DoubleType, true));
-        f.add(Columns.field(ROUNDS, DataTypes.IntegerType, false));
-        f.add(Columns.field(TRIALS, DataTypes.IntegerType, false));
-        f.add(Columns.field(STATUS, DataTypes.StringType, false));
+        f.add(Columns.field(TrialsTable.STUDY, DataTypes.StringType, false, Columns.STUDY_COMMENT));
+        for (StructField a : Columns.axisFields())
+            f.add(Columns.field(a.name(), a.dataType(), true, Columns.comment(a) + "; null in the column of the searched axis"));
+        f.add(Columns.field(SEARCH_AXIS, DataTypes.StringType, false, "the range axis searched, as spelled in study files (e.g. init-gain)"));
+        f.add(Columns.field(ESTIMATE, DataTypes.DoubleType, true,
+                "value of the searched axis where the step-0 log10 attenuation crosses 0, interpolated in the final "
+                        + "bracket (in log space for log ranges); null when no-crossing or failed"));
+        f.add(Columns.field(BRACKET_LOW, DataTypes.DoubleType, false, "low end of the final bracket, in the units of the searched axis"));
+        f.add(Columns.field(BRACKET_HIGH, DataTypes.DoubleType, false, "high end of the final bracket"));
+        f.add(Columns.field(ATTEN_LOW, DataTypes.DoubleType, true,
+                "step-0 log10(||g_b,1|| / ||g_b,depth||) at bracket_low, mean over replicates; null if never measured"));
+        f.add(Columns.field(ATTEN_HIGH, DataTypes.DoubleType, true, "the same at bracket_high"));
+        f.add(Columns.field(ROUNDS, DataTypes.IntegerType, false, "search rounds this combination took part in"));
+        f.add(Columns.field(TRIALS, DataTypes.IntegerType, false, "trials of this combination over all rounds"));
+        f.add(Columns.field(STATUS, DataTypes.StringType, false, "found | no-crossing | max-rounds | failed (a measurement was missing or not finite) | open"));
         SCHEMA = DataTypes.createStructType(f);
     }
 
