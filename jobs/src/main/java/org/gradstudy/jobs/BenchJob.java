@@ -199,13 +199,16 @@ public final class BenchJob {
         out.println("   off = no probe; sampled = probe.every " + every + " (the default); every = probe.every 1; overhead = median of paired ratios to off");
         MachineLoad load = MachineLoad.start();
         StepBench.measure(trial(REFERENCE), o.warmup(), o.steps(), 1); // JIT warm-up, not reported
-        out.printf("   %-28s %9s %9s %9s %9s %9s %9s%n", "shape", "off ms", "sampled", "every", "ovh smp", "ovh every", "cpu off");
+        out.println("   cpu = this thread's CPU ms per step (what the step costs when the core is not shared); cpu ovh = overhead in CPU time");
+        out.printf("   %-28s %9s %9s %9s %9s %9s | %9s %9s %9s%n", "shape", "off ms", "sampled", "every", "ovh smp", "ovh every",
+                "cpu off", "cpu every", "cpu ovh");
         for (Shape s : shapes()) {
             StepBench.Result r = StepBench.measure(trial(s), o.warmup(), o.steps(), o.reps());
             stepResults.put(s, r);
-            out.printf("   %-28s %9.2f %9.2f %9.2f %8.1f%% %8.1f%% %9.2f%n", s.label(), r.wall(StepBench.Mode.OFF),
+            out.printf("   %-28s %9.2f %9.2f %9.2f %8.1f%% %8.1f%% | %9.2f %9.2f %8.1f%%%n", s.label(), r.wall(StepBench.Mode.OFF),
                     r.wall(StepBench.Mode.SAMPLED), r.wall(StepBench.Mode.EVERY), 100 * r.overhead(StepBench.Mode.SAMPLED),
-                    100 * r.overhead(StepBench.Mode.EVERY), r.cpu(StepBench.Mode.OFF));
+                    100 * r.overhead(StepBench.Mode.EVERY), r.cpu(StepBench.Mode.OFF), r.cpu(StepBench.Mode.EVERY),
+                    100 * (r.cpu(StepBench.Mode.EVERY) / r.cpu(StepBench.Mode.OFF) - 1));
             out.flush();
         }
         out.println("   " + load.report());
@@ -221,7 +224,7 @@ public final class BenchJob {
     // ---------------------------------------------------------------- throughput
 
     /** The throughput study: 20 grid points the peer can run too, replicated up to {@code trials}, stats every step. */
-    String throughputStudy(String name, int trials, int steps) {
+    static String throughputStudy(String name, int trials, int steps) {
         int replicates = Math.max(1, (trials + 19) / 20);
         return "name = " + name + "\nseed = 11\nreplicates = " + replicates + "\n"
                 + "axes { activation = [relu, tanh], init = [he-normal, xavier-normal], depth = [2, 4, 8, 16, 32], width = [64], learning-rate = [0.01] }\n"
