@@ -10,9 +10,9 @@ import org.gradstudy.study.TrialConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,32 +28,54 @@ import java.util.Map;
  * <li>{@code iterationDone}: the gradient arrays now hold the applied update, giving ||update|| / ||param||.</li>
  * </ol>
  * Recorded: the schedule's steps and the first non-finite step.
+ *
+ * <p>Cost: a step that is not recorded costs one native reduction (the non-finite check) and, with global or
+ * layer clipping, one pass over the gradient; a recorded step reads each gradient, parameter and update
+ * tensor once into a reusable buffer. Per-step state lives in arrays allocated once per trial.
  */
 public final class GradientProbe extends BaseTrainingListener {
-    private final List<ParamSlot> slots;
+    private final ParamSlot[] slots;
     private final List<ActivationSlot> activationSlots;
     private final Activation activation;
     private final Clipping clipping;
     private final double threshold;
     private final BitSet schedule;
     private final List<LayerStat> stats = new ArrayList<>();
-    private final Map<Integer, ActivationStats> pendingActivations = new HashMap<>();
-    private final List<Pending> pending = new ArrayList<>();
+    private final TensorStats.Scratch scratch = new TensorStats.Scratch();
+    /** Per slot, this step's statistics (reused every recorded step). */
+    private final TensorStats[] grads;
+    private final double[] paramL2, slotL2;
+    /** Per slot, the index of its DL4J layer (vertex) in {@link #layerSq}: layer-L2 clipping's groups. */
+    private final int[] group;
+    private final double[] layerSq;
+    /** Per hidden layer (1-based), this step's activation statistics, or null. */
+    private final ActivationStats[] acts;
+    private boolean pending;
+    private double pendingLoss, pendingPre, pendingPost;
+    private boolean pendingClipped;
     private int step;
     private int batchSize = 1;
     private int clippedSteps;
     private Integer firstNonFiniteStep;
     private Integer firstNonFiniteLayer;
 
-    private record Pending(ParamSlot slot, TensorStats grad, double paramL2, double loss, double pre, double post, boolean clipped) {}
-
     public GradientProbe(ProbedNetwork net, TrialConfig trial) {
-        this.slots = net.slots();
+        this.slots = net.slots().toArray(ParamSlot[]::new);
         this.activationSlots = net.activations();
         this.activation = trial.activation();
         this.clipping = trial.clipping();
         this.threshold = trial.clipThreshold() == null ? Double.POSITIVE_INFINITY : trial.clipThreshold();
         this.schedule = trial.probe().schedule(trial.training().steps());
+        this.grads = new TensorStats[slots.length];
+        this.paramL2 = new double[slots.length];
+        this.slotL2 = new double[slots.length];
+        this.group = new int[slots.length];
+        Map<String, Integer> groups = new HashMap<>();
+        for (int i = 0; i < slots.length; i++) group[i] = groups.computeIfAbsent(slots[i].vertex(), k -> groups.size());
+        this.layerSq = new double[groups.size()];
+        int maxLayer = 0;
+        for (ActivationSlot a : activationSlots) maxLayer = Math.max(maxLayer, a.layer());
+        this.acts = new ActivationStats[maxLayer + 1];
     }
 
     /** The size of the minibatch of the next step: the raw gradient is divided by it. */
@@ -64,7 +86,7 @@ public final class GradientProbe extends BaseTrainingListener {
         if (!schedule.get(step)) return;
         for (ActivationSlot a : activationSlots) {
             INDArray act = activations.get(a.vertex());
-            if (act != null) pendingActivations.put(a.layer(), ActivationStats.of(act, activation));
+            if (act != null) acts[a.layer()] = ActivationStats.of(act, activation, scratch);
         }
     }
 
@@ -77,34 +99,35 @@ public final class GradientProbe extends BaseTrainingListener {
         if (!nonFinite) {
             // One native reduction finds NaN/Inf cheaply; an infinite sum of finite values is re-checked exactly.
             INDArray flat = gradient.gradient();
-            if (!Double.isFinite(flat.sumNumber().doubleValue())) nonFinite = TensorStats.of(flat, 1).nonFinite() > 0;
+            if (!Double.isFinite(flat.sumNumber().doubleValue())) nonFinite = TensorStats.of(flat, 1, Double.POSITIVE_INFINITY, scratch).nonFinite() > 0;
         }
         boolean record = schedule.get(step) || nonFinite;
         double valueClip = clipping == Clipping.VALUE ? threshold : Double.POSITIVE_INFINITY;
 
-        Map<ParamSlot, TensorStats> grads = new LinkedHashMap<>();
         double pre = 0, post;
         if (record) {
             double sq = 0;
-            for (ParamSlot s : slots) {
-                TensorStats g = TensorStats.of(gradient.getGradientFor(s.key()), scale, valueClip);
-                grads.put(s, g);
+            for (int i = 0; i < slots.length; i++) {
+                TensorStats g = TensorStats.of(gradient.getGradientFor(slots[i].key()), scale, valueClip, scratch);
+                grads[i] = g;
+                slotL2[i] = g.l2();
                 sq += g.l2() * g.l2();
             }
             pre = Math.sqrt(sq);
         } else if (clipping == Clipping.GLOBAL_L2 || clipping == Clipping.LAYER_L2) {
             double sq = 0;
-            for (ParamSlot s : slots) {
-                double l2 = gradient.getGradientFor(s.key()).norm2Number().doubleValue() * scale;
+            for (int i = 0; i < slots.length; i++) {
+                double l2 = TensorStats.l2(gradient.getGradientFor(slots[i].key()), scratch) * scale;
+                slotL2[i] = l2;
                 sq += l2 * l2;
             }
             pre = Math.sqrt(sq);
         }
         if (nonFinite && firstNonFiniteStep == null) {
             firstNonFiniteStep = step;
-            for (Map.Entry<ParamSlot, TensorStats> e : grads.entrySet())
-                if (e.getValue().nonFinite() > 0)
-                    firstNonFiniteLayer = Math.max(firstNonFiniteLayer == null ? 0 : firstNonFiniteLayer, e.getKey().layer());
+            for (int i = 0; i < slots.length; i++)
+                if (grads[i].nonFinite() > 0)
+                    firstNonFiniteLayer = Math.max(firstNonFiniteLayer == null ? 0 : firstNonFiniteLayer, slots[i].layer());
         }
 
         boolean clipped;
@@ -115,14 +138,11 @@ public final class GradientProbe extends BaseTrainingListener {
                 if (clipped) for (ParamSlot s : slots) gradient.getGradientFor(s.key()).muli(threshold / pre);
             }
             case LAYER_L2 -> { // DL4J's ClipL2PerLayer: the norm over all of a layer's parameters
-                Map<String, Double> layerSq = new LinkedHashMap<>();
-                for (ParamSlot s : slots) {
-                    double l2 = record ? grads.get(s).l2() : gradient.getGradientFor(s.key()).norm2Number().doubleValue() * scale;
-                    layerSq.merge(s.vertex(), l2 * l2, Double::sum);
-                }
+                Arrays.fill(layerSq, 0);
+                for (int i = 0; i < slots.length; i++) layerSq[group[i]] += slotL2[i] * slotL2[i];
                 double sq = 0;
                 clipped = false;
-                for (double v : layerSq.values()) {
+                for (double v : layerSq) {
                     double n = Math.sqrt(v);
                     clipped |= n > threshold;
                     sq += Math.min(n, threshold) * Math.min(n, threshold);
@@ -131,11 +151,11 @@ public final class GradientProbe extends BaseTrainingListener {
             }
             case VALUE -> {
                 double max = 0, sq = 0;
-                for (ParamSlot s : slots)
+                for (int i = 0; i < slots.length; i++)
                     if (record) {
-                        max = Math.max(max, grads.get(s).maxAbs());
-                        sq += grads.get(s).clippedL2() * grads.get(s).clippedL2();
-                    } else max = Math.max(max, gradient.getGradientFor(s.key()).amaxNumber().doubleValue() * scale);
+                        max = Math.max(max, grads[i].maxAbs());
+                        sq += grads[i].clippedL2() * grads[i].clippedL2();
+                    } else max = Math.max(max, TensorStats.maxAbs(gradient.getGradientFor(slots[i].key()), scratch) * scale);
                 clipped = max > threshold;
                 post = Math.sqrt(sq);
             }
@@ -145,28 +165,36 @@ public final class GradientProbe extends BaseTrainingListener {
             }
         }
         if (clipped) clippedSteps++;
-        if (record)
-            for (ParamSlot s : slots)
-                pending.add(new Pending(s, grads.get(s), model.getParam(s.key()).norm2Number().doubleValue(), loss, pre, post, clipped));
+        if (record) {
+            for (int i = 0; i < slots.length; i++) paramL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
+            pending = true;
+            pendingLoss = loss;
+            pendingPre = pre;
+            pendingPost = post;
+            pendingClipped = clipped;
+        }
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        if (!pending.isEmpty()) {
+        if (pending) {
             Gradient update = model.gradient(); // now holds the update the optimizer applied
-            for (Pending p : pending) {
-                double upd = TensorStats.of(update.getGradientFor(p.slot.key()), 1).l2();
-                ActivationStats a = p.slot.kind() == ParamSlot.Kind.HIDDEN ? pendingActivations.get(p.slot.layer()) : null;
-                TensorStats g = p.grad;
-                stats.add(new LayerStat(step, p.slot.layer(), p.slot.kind().key(), p.slot.param(), p.loss, g.n(), g.l2(),
-                        g.meanAbs(), g.maxAbs(), g.std(), g.zeroFraction(), g.nonFinite(), p.paramL2, upd,
-                        p.paramL2 > 0 ? upd / p.paramL2 : null,
+            for (int i = 0; i < slots.length; i++) {
+                ParamSlot slot = slots[i];
+                double upd = TensorStats.l2(update.getGradientFor(slot.key()), scratch);
+                ActivationStats a = slot.kind() == ParamSlot.Kind.HIDDEN && slot.layer() < acts.length ? acts[slot.layer()] : null;
+                TensorStats g = grads[i];
+                double p = paramL2[i];
+                stats.add(new LayerStat(step, slot.layer(), slot.kind().key(), slot.param(), pendingLoss, g.n(), g.l2(),
+                        g.meanAbs(), g.maxAbs(), g.std(), g.zeroFraction(), g.nonFinite(), p, upd,
+                        p > 0 ? upd / p : null,
                         a == null ? null : a.mean(), a == null ? null : a.std(), a == null ? null : a.saturated(),
-                        a == null ? null : a.dead(), p.pre, p.post, p.clipped));
+                        a == null ? null : a.dead(), pendingPre, pendingPost, pendingClipped));
             }
-            pending.clear();
+            pending = false;
+            Arrays.fill(grads, null);
         }
-        pendingActivations.clear();
+        Arrays.fill(acts, null);
         step++;
     }
 

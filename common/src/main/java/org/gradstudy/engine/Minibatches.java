@@ -24,6 +24,12 @@ final class Minibatches {
 
     /** The rows of the next minibatch (a new array each call). */
     int[] next() {
+        return next(new int[batch]);
+    }
+
+    /** Writes the rows of the next minibatch into {@code rows} (of the batch size) and returns it. */
+    int[] next(int[] rows) {
+        if (rows.length != batch) throw new IllegalArgumentException("expected " + batch + " rows, got " + rows.length);
         if (pos + batch > order.length) {
             for (int i = order.length - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);
@@ -31,7 +37,6 @@ final class Minibatches {
             }
             pos = 0;
         }
-        int[] rows = new int[batch];
         System.arraycopy(order, pos, rows, 0, batch);
         pos += batch;
         return rows;

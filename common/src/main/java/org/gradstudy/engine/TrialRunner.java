@@ -2,7 +2,6 @@ package org.gradstudy.engine;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.gradstudy.data.DataSplit;
-import org.gradstudy.data.Datasets;
 import org.gradstudy.data.UserData;
 import org.gradstudy.result.TrialResult;
 import org.gradstudy.result.TrialStatus;
@@ -41,12 +40,11 @@ public final class TrialRunner {
         GradientProbe probe = null;
         int stepsRun = 0;
         try {
-            DataSplit data = Datasets.generate(trial.training(), trial.input(), trial.seed(), user);
-            ProbedNetwork built = NetworkFactory.build(trial);
-            ComputationGraph net = built.net();
-            probe = new GradientProbe(built, trial);
-            net.setListeners(probe);
-            stepsRun = train(net, probe, data, trial, deadline);
+            Trainer trainer = new Trainer(trial, user, true);
+            ComputationGraph net = trainer.net;
+            DataSplit data = trainer.data;
+            probe = trainer.probe;
+            stepsRun = train(trainer, deadline);
             if (stepsRun < 0) {
                 int done = -stepsRun;
                 return new TrialResult(trial, TrialStatus.TIMEOUT, "timeout: stopped after " + timeoutMillis / 1000.0
@@ -83,17 +81,14 @@ public final class TrialRunner {
      * Trains {@code steps} minibatch steps over reshuffled epochs; stops at the first non-finite step.
      * Returns the steps run, negated when the deadline stopped training.
      */
-    private static int train(ComputationGraph net, GradientProbe probe, DataSplit data, TrialConfig trial, long deadline) {
-        int batch = trial.training().batchSize();
-        Minibatches batches = new Minibatches(data.trainSize(), batch, trial.seed());
-        for (int step = 0; step < trial.training().steps(); step++) {
+    private static int train(Trainer trainer, long deadline) {
+        int steps = trainer.trial.training().steps();
+        for (int step = 0; step < steps; step++) {
             if (step > 0 && System.nanoTime() > deadline) return -step;
-            int[] rows = batches.next();
-            probe.batchSize(batch);
-            net.fit(new INDArray[] {data.trainX().getRows(rows)}, new INDArray[] {data.trainY().getRows(rows)});
-            if (probe.firstNonFiniteStep() != null) return step + 1;
+            trainer.step();
+            if (trainer.probe.firstNonFiniteStep() != null) return step + 1;
         }
-        return trial.training().steps();
+        return steps;
     }
 
     /** Mean cross-entropy and accuracy of the network on (x, y), in double. */

@@ -117,8 +117,8 @@ final class Commits {
     void commit(String key, Dataset<Row> trials, Dataset<Row> stats) {
         try {
             Path st = staging(key);
-            if (stats != null) stats.drop(TrialsTable.STUDY).write().parquet(new Path(st, "layer_stats").toString());
-            trials.drop(TrialsTable.STUDY).coalesce(1).write().parquet(new Path(st, "trials").toString());
+            if (stats != null) writeLayerStats(stats.drop(TrialsTable.STUDY), new Path(st, "layer_stats").toString());
+            trials.drop(TrialsTable.STUDY).coalesce(1).write().option("compression", CODEC).parquet(new Path(st, "trials").toString());
             fs.mkdirs(partition(LayerStatsTable.NAME));
             fs.mkdirs(partition(TrialsTable.NAME));
             if (stats != null) {
@@ -140,11 +140,25 @@ final class Commits {
         return spark.read().parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
     }
 
+    /** Parquet codec of every file gradstudy writes: zstd is about a third smaller than Spark's default snappy here (README, Benchmarks). */
+    static final String CODEC = "zstd";
+
+    /**
+     * Writes {@code layer_stats} rows (without the study column) as Parquet files under {@code dir}: each
+     * file sorted by trial, step, layer and parameter, so the per-step columns (loss, clip norms) and the
+     * trial's axis columns form runs that dictionary and run-length encoding store almost for free, and
+     * compressed with {@link #CODEC}. The one place the table's writer settings live.
+     */
+    static void writeLayerStats(Dataset<Row> stats, String dir) {
+        stats.sortWithinPartitions(LayerStatsTable.TRIAL_ID, LayerStatsTable.STEP, LayerStatsTable.LAYER, LayerStatsTable.PARAM)
+                .write().option("compression", CODEC).parquet(dir);
+    }
+
     /** Replaces this study's partition of a derived table (runs are appended instead). */
     void replaceDerived(String table, Dataset<Row> rows) {
         try {
             Path st = staging("derived-" + table);
-            rows.drop(TrialsTable.STUDY).coalesce(1).write().parquet(st.toString());
+            rows.drop(TrialsTable.STUDY).coalesce(1).write().option("compression", CODEC).parquet(st.toString());
             for (FileStatus f : list(st)) if (!f.getPath().getName().startsWith("part-")) fs.delete(f.getPath(), false);
             Path target = partition(table);
             fs.mkdirs(target.getParent());
@@ -159,7 +173,7 @@ final class Commits {
     void append(String table, String name, Dataset<Row> rows) {
         try {
             Path st = staging("append-" + name);
-            rows.drop(TrialsTable.STUDY).coalesce(1).write().parquet(st.toString());
+            rows.drop(TrialsTable.STUDY).coalesce(1).write().option("compression", CODEC).parquet(st.toString());
             fs.mkdirs(partition(table));
             rename(parts(st).get(0).getPath(), new Path(partition(table), "part-" + name + ".parquet"));
             fs.delete(st, true);

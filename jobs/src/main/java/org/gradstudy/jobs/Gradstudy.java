@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The command line: {@code gradstudy <command> ...}. Exit codes: 0 complete, 1 failed, 2 bad input, 3 partial (run again). */
 @Command(name = "gradstudy", mixinStandardHelpOptions = true, versionProvider = Gradstudy.Version.class,
         description = "Measures vanishing and exploding gradients across techniques, depths and seeds.",
-        subcommands = {RunCommand.class, AggregateCommand.class, ReportCommand.class, StatusCommand.class, PlanCommand.class, TrialCommand.class, KeysCommand.class,
+        subcommands = {RunCommand.class, AggregateCommand.class, ReportCommand.class, StatusCommand.class, PlanCommand.class, TrialCommand.class, KeysCommand.class, BenchCommand.class,
                 SqlCommand.class, DdlCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Gradstudy {

@@ -1,5 +1,6 @@
 package org.gradstudy.jobs;
 
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -26,11 +27,14 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.apache.spark.sql.functions.col;
@@ -160,8 +164,22 @@ public final class RunJob {
     /**
      * Runs lists of trials one Spark job per batch, committing each batch, and keeps the run's counts.
      * Stops between batches when --max-minutes passes or the circuit breaker trips ({@link #exit} set).
+     *
+     * <p>Executors never wait for the driver: the next batch's job is already submitted while a batch
+     * runs its last trials and while the driver commits it, so free cores pick up the next batch's trials
+     * at once (trial jobs run first-in first-out in their own scheduler pool, so batches still finish in
+     * order and the longest trials still start first). Commit jobs run in a pool of their own, which the
+     * fair scheduler serves before the trials pool, so a batch's files land as soon as it finishes. At most
+     * {@link #IN_FLIGHT} batches are submitted and not yet committed; commits happen one after another in
+     * batch order, each as before ({@link Commits}). A budget or the circuit breaker cancels the batches
+     * not yet committed: their trials run again next time.
      */
     static final class Batches implements AutoCloseable {
+        /** Batches submitted but not yet committed: the running one and the next. */
+        static final int IN_FLIGHT = 2;
+        /** Scheduler pools (spark.scheduler.mode FAIR): commits before trials. */
+        static final String TRIALS_POOL = "gradstudy-trials", COMMIT_POOL = "gradstudy-commit";
+
         private final SparkSession spark;
         private final JavaSparkContext jsc;
         private final Commits commits;
@@ -176,6 +194,10 @@ public final class RunJob {
         int batchNo;
         Exit exit;
         String reason;
+
+        /** A submitted batch: its trials' results (cached) and the job computing their statuses. */
+        private record InFlight(int batch, int size, String group, JavaRDD<TrialResult> results,
+                                JavaFutureAction<List<TrialStatus>> statuses) {}
 
         Batches(SparkSession spark, Study study, Commits commits, UserData data, Options opts, String runId, long started,
                 long total, long alreadyDone, long toRun) {
@@ -198,54 +220,100 @@ public final class RunJob {
         /** Runs {@code trials} (batch size {@code batchSize}, 0 = the options' or automatic); false if stopped early. */
         boolean run(List<TrialConfig> trials, int batchSize) {
             int size = batchSize > 0 ? batchSize : opts.batchSize() > 0 ? opts.batchSize() : autoBatch;
-            for (int from = 0; from < trials.size(); from += size) {
-                if (exit != null) return false;
-                if (opts.maxMinutes() > 0 && (System.currentTimeMillis() - started) / 60000.0 >= opts.maxMinutes()) {
-                    exit = Exit.PARTIAL;
-                    reason = "--max-minutes " + opts.maxMinutes() + " reached";
-                    return false;
+            Deque<InFlight> inFlight = new ArrayDeque<>();
+            int from = 0;
+            try {
+                while (true) {
+                    while (exit == null && inFlight.size() < IN_FLIGHT && from < trials.size()) {
+                        if (opts.maxMinutes() > 0 && (System.currentTimeMillis() - started) / 60000.0 >= opts.maxMinutes()) {
+                            exit = Exit.PARTIAL;
+                            reason = "--max-minutes " + opts.maxMinutes() + " reached";
+                            break;
+                        }
+                        List<TrialConfig> slice = trials.subList(from, Math.min(trials.size(), from + size));
+                        from += slice.size();
+                        inFlight.add(submit(slice));
+                    }
+                    InFlight b = inFlight.poll();
+                    if (b == null) return exit == null;
+                    commit(b);
+                    if (ran >= 10 && (double) (failed + timeout) / ran > opts.maxFailureRate()) {
+                        exit = Exit.FAILED;
+                        reason = String.format("circuit breaker: %d of %d trials failed or timed out (more than %.0f%%); "
+                                + "something systematic is wrong: see the error column of trials", failed + timeout, ran, 100 * opts.maxFailureRate());
+                        return false;
+                    }
                 }
-                List<TrialConfig> slice = trials.subList(from, Math.min(trials.size(), from + size));
-                int batch = batchNo++;
-                jsc.setJobDescription("gradstudy " + study + " batch " + batch + ": " + slice.size() + " trials");
-                Broadcast<UserData> data = shipped;
-                LongAccumulator done = finished;
-                long limit = timeoutMs;
-                JavaRDD<TrialResult> results = jsc.parallelize(slice, slice.size()) // one trial per task
-                        .map(t -> {
-                            TrialResult r = TrialTask.run(t, data.value(), limit);
-                            done.add(1);
-                            return r;
-                        })
-                        .persist(StorageLevel.MEMORY_AND_DISK_SER());
-                try {
-                    long[] counts = new long[TrialStatus.values().length];
-                    for (TrialResult r : results.collect()) counts[r.status().ordinal()]++; // runs the batch
-                    progress.batchDone(counts);
-                    String key = runId + "-" + batch;
-                    commitGroup(spark, commits, results.filter(r -> !r.status().retryable()), key + "-final",
-                            counts[TrialStatus.OK.ordinal()] + counts[TrialStatus.DIVERGED.ordinal()]);
-                    commitGroup(spark, commits, results.filter(r -> r.status().retryable()), key + "-failed",
-                            counts[TrialStatus.FAILED.ordinal()] + counts[TrialStatus.TIMEOUT.ordinal()]);
-                    ok += counts[TrialStatus.OK.ordinal()];
-                    diverged += counts[TrialStatus.DIVERGED.ordinal()];
-                    failed += counts[TrialStatus.FAILED.ordinal()];
-                    timeout += counts[TrialStatus.TIMEOUT.ordinal()];
-                    ran += slice.size();
-                } finally {
-                    results.unpersist(false);
-                }
-                if (ran >= 10 && (double) (failed + timeout) / ran > opts.maxFailureRate()) {
-                    exit = Exit.FAILED;
-                    reason = String.format("circuit breaker: %d of %d trials failed or timed out (more than %.0f%%); "
-                            + "something systematic is wrong: see the error column of trials", failed + timeout, ran, 100 * opts.maxFailureRate());
-                    return false;
+            } finally {
+                for (InFlight b : inFlight) { // stopped early: these batches are dropped, not committed
+                    jsc.cancelJobGroup(b.group());
+                    b.results().unpersist(false);
                 }
             }
-            return true;
         }
 
-        @Override public void close() { spark.sparkContext().removeSparkListener(progress); }
+        /** Submits one batch's Spark job (one trial per task) without waiting for it. */
+        private InFlight submit(List<TrialConfig> slice) {
+            int batch = batchNo++;
+            String group = "gradstudy-" + runId + "-batch-" + batch;
+            jsc.setJobGroup(group, "gradstudy " + study + " batch " + batch + ": " + slice.size() + " trials", false);
+            jsc.setLocalProperty("spark.scheduler.pool", TRIALS_POOL);
+            Broadcast<UserData> data = shipped;
+            LongAccumulator done = finished;
+            long limit = timeoutMs;
+            JavaRDD<TrialResult> results = jsc.parallelize(new ArrayList<>(slice), slice.size()) // one trial per task
+                    .map(t -> {
+                        TrialResult r = TrialTask.run(t, data.value(), limit);
+                        done.add(1);
+                        return r;
+                    })
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            JavaFutureAction<List<TrialStatus>> statuses = results.map(TrialResult::status).collectAsync(); // runs the batch
+            return new InFlight(batch, slice.size(), group, results, statuses);
+        }
+
+        /** Waits for a submitted batch, then commits it (see {@link Commits}) and counts it. */
+        private void commit(InFlight b) {
+            try {
+                long[] counts = new long[TrialStatus.values().length];
+                for (TrialStatus st : await(b)) counts[st.ordinal()]++;
+                progress.batchDone(counts);
+                jsc.setJobGroup("gradstudy-" + runId + "-commit-" + b.batch(), "gradstudy " + study + " commit batch " + b.batch(), false);
+                jsc.setLocalProperty("spark.scheduler.pool", COMMIT_POOL);
+                String key = runId + "-" + b.batch();
+                commitGroup(spark, commits, b.results().filter(r -> !r.status().retryable()), key + "-final",
+                        counts[TrialStatus.OK.ordinal()] + counts[TrialStatus.DIVERGED.ordinal()]);
+                commitGroup(spark, commits, b.results().filter(r -> r.status().retryable()), key + "-failed",
+                        counts[TrialStatus.FAILED.ordinal()] + counts[TrialStatus.TIMEOUT.ordinal()]);
+                ok += counts[TrialStatus.OK.ordinal()];
+                diverged += counts[TrialStatus.DIVERGED.ordinal()];
+                failed += counts[TrialStatus.FAILED.ordinal()];
+                timeout += counts[TrialStatus.TIMEOUT.ordinal()];
+                ran += b.size();
+            } finally {
+                b.results().unpersist(false);
+            }
+        }
+
+        private static List<TrialStatus> await(InFlight b) {
+            try {
+                return b.statuses().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for batch " + b.batch(), e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof RuntimeException re) throw re;
+                if (cause instanceof Error err) throw err;
+                throw new IllegalStateException("batch " + b.batch() + " failed: " + cause.getMessage(), cause);
+            }
+        }
+
+        @Override public void close() {
+            spark.sparkContext().removeSparkListener(progress);
+            jsc.clearJobGroup();
+            jsc.setLocalProperty("spark.scheduler.pool", null);
+        }
     }
 
     private static void commitGroup(SparkSession spark, Commits commits, JavaRDD<TrialResult> rows, String key, long n) {

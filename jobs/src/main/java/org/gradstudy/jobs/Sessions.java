@@ -26,6 +26,9 @@ public final class Sessions {
         // Rewriting one study's partition leaves the other studies of the warehouse alone.
         conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");
         conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+        // run commits a finished batch while the next one trains: the fair scheduler serves the commit's
+        // pool first, so the batch lands at once instead of waiting behind the next batch's trials.
+        conf.setIfMissing("spark.scheduler.mode", "FAIR");
         return SparkSession.builder().appName(appName).config(conf).getOrCreate();
     }
 }

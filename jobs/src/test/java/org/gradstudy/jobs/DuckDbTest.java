@@ -95,6 +95,29 @@ class DuckDbTest {
 
     static final String AXES = String.join(", ", Axis.ordered().stream().map(a -> "t." + a.column()).toList());
 
+    /** Per-trial step-0 and training attenuations in DuckDB's SQL: CTEs ends, atten, per_trial. */
+    static final String ATTEN = """
+            WITH ends AS (
+              SELECT f.study, f.trial_id, f.step, f.param, f.grad_l2 AS g_first, l.grad_l2 AS g_last
+              FROM layer_stats f
+              JOIN layer_stats l ON l.study = f.study AND l.trial_id = f.trial_id AND l.step = f.step
+                                AND l.param = f.param AND l.layer = l.depth AND l.layer_kind = 'hidden'
+              WHERE f.layer = 1 AND f.layer_kind = 'hidden' AND f.depth >= 2
+            ),
+            atten AS (
+              SELECT study, trial_id, step, param, CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END AS r
+              FROM ends
+            ),
+            per_trial AS (
+              SELECT study, trial_id,
+                     max(r) FILTER (WHERE param = 'W' AND step = 0) AS w_init,
+                     max(r) FILTER (WHERE param = 'b' AND step = 0) AS b_init,
+                     quantile_cont(r, 0.5) FILTER (WHERE param = 'b' AND step > 0) AS b_train
+              FROM atten
+              GROUP BY study, trial_id
+            )
+            """;
+
     static final List<Derived> DERIVED = List.of(
             // depth_summary: attenuation from a self-join of the first and last hidden layers (Spark pivots instead).
             new Derived(DepthSummary.NAME, STUDY_AND_AXES, """
@@ -154,28 +177,6 @@ class DuckDbTest {
                     GROUP BY t.study, t.activation, t.depth
                     """));
 
-    /** Per-trial step-0 and training attenuations in DuckDB's SQL: CTEs ends, atten, per_trial. */
-    static final String ATTEN = """
-            WITH ends AS (
-              SELECT f.study, f.trial_id, f.step, f.param, f.grad_l2 AS g_first, l.grad_l2 AS g_last
-              FROM layer_stats f
-              JOIN layer_stats l ON l.study = f.study AND l.trial_id = f.trial_id AND l.step = f.step
-                                AND l.param = f.param AND l.layer = l.depth AND l.layer_kind = 'hidden'
-              WHERE f.layer = 1 AND f.layer_kind = 'hidden' AND f.depth >= 2
-            ),
-            atten AS (
-              SELECT study, trial_id, step, param, CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END AS r
-              FROM ends
-            ),
-            per_trial AS (
-              SELECT study, trial_id,
-                     max(r) FILTER (WHERE param = 'W' AND step = 0) AS w_init,
-                     max(r) FILTER (WHERE param = 'b' AND step = 0) AS b_init,
-                     quantile_cont(r, 0.5) FILTER (WHERE param = 'b' AND step > 0) AS b_train
-              FROM atten
-              GROUP BY study, trial_id
-            )
-            """;
 
     @Test
     void derivedTablesEqualTheirRecomputationFromTheBaseTablesInDuckDb() throws SQLException {

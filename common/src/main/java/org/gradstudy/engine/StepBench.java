@@ -1,0 +1,97 @@
+package org.gradstudy.engine;
+
+import org.gradstudy.study.ProbeSettings;
+import org.gradstudy.study.Training;
+import org.gradstudy.study.TrialConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Milliseconds per training step of one trial shape, through the same {@link Trainer#step()} that
+ * {@link TrialRunner} uses, in three modes: without the probe (no listener at all), with the probe on the
+ * trial's own schedule, and with the probe recording every step. The three networks are warmed up, then
+ * timed in interleaved repetitions (off, sampled, every, off, ...) so that drift in machine load hits all
+ * modes alike; overheads are the median of the per-repetition ratios to the probe-off time.
+ */
+public final class StepBench {
+    /** How the probe is attached. */
+    public enum Mode {
+        /** No listener: the bare training loop. */
+        OFF,
+        /** The probe on the trial's schedule (probe.every, default 10). */
+        SAMPLED,
+        /** The probe recording every step. */
+        EVERY
+    }
+
+    /**
+     * Per mode, the wall-clock and thread-CPU milliseconds per step of each repetition.
+     */
+    public record Result(TrialConfig trial, Map<Mode, double[]> wallMs, Map<Mode, double[]> cpuMs) {
+        /** Median wall-clock ms per step of {@code mode}. */
+        public double wall(Mode mode) { return median(wallMs.get(mode)); }
+
+        /** Median thread-CPU ms per step of {@code mode}. */
+        public double cpu(Mode mode) { return median(cpuMs.get(mode)); }
+
+        /** Median over repetitions of time(mode) / time(OFF) - 1, wall clock. */
+        public double overhead(Mode mode) {
+            double[] a = wallMs.get(mode), off = wallMs.get(Mode.OFF), r = new double[a.length];
+            for (int i = 0; i < a.length; i++) r[i] = a[i] / off[i] - 1;
+            return median(r);
+        }
+    }
+
+    private StepBench() {}
+
+    /**
+     * Times {@code trial}'s step: {@code warmup} untimed steps per mode, then {@code reps} repetitions of
+     * {@code steps} steps per mode. Runs on the calling thread (one ND4J thread: set OMP_NUM_THREADS=1).
+     */
+    public static Result measure(TrialConfig trial, int warmup, int steps, int reps) {
+        if (warmup < 0 || steps < 1 || reps < 1) throw new IllegalArgumentException("warmup >= 0, steps >= 1, reps >= 1");
+        Training t = trial.training();
+        int total = warmup + steps * reps + 1;
+        Training longer = new Training(total, t.batchSize(), t.dataset(), t.samples(), t.classes(), t.inputDim(),
+                t.testFraction(), t.precision(), t.smallStd(), t.largeStd(), t.file(), t.labelColumn(), t.dataFingerprint());
+        TrialConfig sampled = new TrialConfig(trial.study(), trial.studySeed(), trial.replicate(), trial.seed(), trial.point(), longer, trial.probe());
+        TrialConfig every = new TrialConfig(trial.study(), trial.studySeed(), trial.replicate(), trial.seed(), trial.point(), longer, new ProbeSettings(1));
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Mode, Trainer> trainers = new EnumMap<>(Mode.class);
+        Map<Mode, double[]> wall = new EnumMap<>(Mode.class), cpu = new EnumMap<>(Mode.class);
+        try {
+            trainers.put(Mode.OFF, new Trainer(sampled, null, false));
+            trainers.put(Mode.SAMPLED, new Trainer(sampled, null, true));
+            trainers.put(Mode.EVERY, new Trainer(every, null, true));
+            for (Mode m : Mode.values()) {
+                wall.put(m, new double[reps]);
+                cpu.put(m, new double[reps]);
+                for (int i = 0; i < warmup; i++) trainers.get(m).step();
+            }
+            for (int r = 0; r < reps; r++)
+                for (Mode m : Mode.values()) {
+                    Trainer tr = trainers.get(m);
+                    long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+                    for (int i = 0; i < steps; i++) tr.step();
+                    wall.get(m)[r] = (System.nanoTime() - w0) / 1e6 / steps;
+                    cpu.get(m)[r] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / steps;
+                }
+            return new Result(trial, wall, cpu);
+        } finally {
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        }
+    }
+
+    /** The median of {@code xs} (mean of the middle two for an even count). */
+    public static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,51 @@
+package org.gradstudy.engine;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.gradstudy.data.DataSplit;
+import org.gradstudy.data.Datasets;
+import org.gradstudy.data.UserData;
+import org.gradstudy.study.TrialConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One trial's training state: its data, network, minibatch order and (optionally) the probe, advanced
+ * one minibatch step at a time. {@link TrialRunner} runs a whole trial with it; the step benchmark times
+ * the very same {@link #step()} with and without the probe attached.
+ */
+final class Trainer {
+    final TrialConfig trial;
+    final DataSplit data;
+    final ProbedNetwork built;
+    final ComputationGraph net;
+    /** Null when the trial trains without a probe (benchmark baseline only: no statistics, no global clipping). */
+    final GradientProbe probe;
+    private final Minibatches batches;
+    private final int batch;
+    private final int[] rows;
+    /** The minibatch, filled in place every step (allocated once, outside any workspace). */
+    private final RowGather x, y;
+    private final INDArray[] in = new INDArray[1], out = new INDArray[1];
+
+    Trainer(TrialConfig trial, UserData user, boolean probed) {
+        this.trial = trial;
+        this.data = Datasets.generate(trial.training(), trial.input(), trial.seed(), user);
+        this.built = NetworkFactory.build(trial);
+        this.net = built.net();
+        this.probe = probed ? new GradientProbe(built, trial) : null;
+        if (probe != null) net.setListeners(probe);
+        this.batch = trial.training().batchSize();
+        this.batches = new Minibatches(data.trainSize(), batch, trial.seed());
+        this.rows = new int[batch];
+        this.x = new RowGather(data.trainX(), batch);
+        this.y = new RowGather(data.trainY(), batch);
+    }
+
+    /** Trains one minibatch step. */
+    void step() {
+        batches.next(rows);
+        if (probe != null) probe.batchSize(batch);
+        in[0] = x.gather(rows);
+        out[0] = y.gather(rows);
+        net.fit(in, out);
+    }
+}

@@ -1,0 +1,669 @@
+package org.gradstudy.jobs;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.gradstudy.engine.NetworkFactory;
+import org.gradstudy.engine.StepBench;
+import org.gradstudy.result.TrialResult;
+import org.gradstudy.result.TrialStatus;
+import org.gradstudy.result.Versions;
+import org.gradstudy.study.Activation;
+import org.gradstudy.study.Axis;
+import org.gradstudy.study.DatasetKind;
+import org.gradstudy.study.Expander;
+import org.gradstudy.study.Init;
+import org.gradstudy.study.Precision;
+import org.gradstudy.study.ProbeSettings;
+import org.gradstudy.study.Setting;
+import org.gradstudy.study.Study;
+import org.gradstudy.study.StudyParser;
+import org.gradstudy.study.Training;
+import org.gradstudy.study.TrialConfig;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.randn;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * {@code bench}: what a study costs on this machine, section by section (README, "Benchmarks"):
+ * <ul>
+ * <li>{@code steps}: ms per training step of the reference shapes without the probe, with the probe at the
+ * default sampling and every step, and the overhead ratios ({@link StepBench}: the engine's own step);</li>
+ * <li>{@code throughput}: a 500-trial study through {@link RunJob} on local[1], then local[2]: trials per
+ * second, scaling, and Spark efficiency = sum of the trials' own wall_ms / (run wall time x cores);</li>
+ * <li>{@code rss}: this JVM's resident size (the executor, in local mode) sampled over 2000 tiny trials;</li>
+ * <li>{@code aggregate}: a synthetic warehouse of 10 million layer_stats rows written through the normal
+ * commit path, then the aggregation timed; Parquet bytes per row before and after gradstudy's writer settings;</li>
+ * <li>{@code peer}: the PyTorch peer script on identical shapes, when python3 with torch is installed.</li>
+ * </ul>
+ * Each section prints how many cores other processes used while it ran.
+ */
+public final class BenchJob {
+    /** The sections, in the order they run. */
+    public enum Section { STEPS, THROUGHPUT, RSS, AGGREGATE, PEER;
+        String key() { return name().toLowerCase(Locale.ROOT); }
+    }
+
+    /** Accepts section names in lower case ({@code --only steps,peer}). */
+    static final class SectionConverter implements CommandLine.ITypeConverter<Section> {
+        @Override public Section convert(String value) {
+            for (Section s : Section.values()) if (s.key().equals(value.trim().toLowerCase(Locale.ROOT))) return s;
+            throw new CommandLine.TypeConversionException("unknown section '" + value + "'; allowed: steps, throughput, rss, aggregate, peer");
+        }
+    }
+
+    /**
+     * Bench settings.
+     *
+     * @param warmup     untimed steps per mode before timing
+     * @param steps      steps per timed repetition
+     * @param reps       timed repetitions per mode (the median is reported)
+     * @param trials     trials of the throughput study
+     * @param trialSteps training steps of each throughput trial
+     * @param rssTrials  tiny trials of the rss section
+     * @param rows       layer_stats rows of the aggregate section
+     * @param peerIters  iterations per peer trial
+     */
+    record Options(boolean quick, Set<Section> sections, java.nio.file.Path work, int warmup, int steps, int reps,
+                   int trials, int trialSteps, int rssTrials, long rows, int peerIters, String python, java.nio.file.Path peerScript) {
+        static Options of(boolean quick, Set<Section> sections, java.nio.file.Path work, Long rows, Integer trials, Integer rssTrials,
+                          String python, java.nio.file.Path peerScript) {
+            if (rows != null && rows < 1000 || trials != null && trials < 20 || rssTrials != null && rssTrials < 20)
+                throw new BadInputException("--rows must be >= 1000, --trials and --rss-trials >= 20");
+            return new Options(quick, sections, work, quick ? 3 : 10, quick ? 5 : 10, quick ? 3 : 5,
+                    trials != null ? trials : quick ? 40 : 500, quick ? 10 : 30,
+                    rssTrials != null ? rssTrials : quick ? 200 : 2000, rows != null ? rows : quick ? 200_000 : 10_000_000,
+                    quick ? 20 : 200, python, peerScript);
+        }
+    }
+
+    /** One reference shape: activation and its init, depth, width, precision; batch 64. */
+    record Shape(Activation activation, Init init, int depth, int width, Precision precision) {
+        String label() {
+            return String.format("%-4s+%-6s d%-2d w%-3d %s", activation.key(), init == Init.HE_NORMAL ? "he" : "xavier",
+                    depth, width, precision.key());
+        }
+
+        String peerAct() { return activation.key(); }
+
+        String peerInit() { return init == Init.HE_NORMAL ? "he" : "xavier"; }
+    }
+
+    static final int BATCH = 64, INPUTS = 16, CLASSES = 3;
+    static final Shape REFERENCE = new Shape(Activation.RELU, Init.HE_NORMAL, 16, 64, Precision.DOUBLE);
+
+    private final Options o;
+    private final PrintStream out;
+    private final Map<Shape, StepBench.Result> stepResults = new LinkedHashMap<>();
+    private final Map<String, Double> trialsPerSecond = new LinkedHashMap<>();
+    private final List<String> verdicts = new ArrayList<>();
+
+    private BenchJob(Options o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+    }
+
+    /** Runs the selected sections, printing to {@code out}. */
+    static void run(Options o, PrintStream out) throws IOException {
+        java.nio.file.Path work = o.work() != null ? Files.createDirectories(o.work()) : Files.createTempDirectory("gradstudy-bench");
+        BenchJob b = new BenchJob(o, out);
+        out.printf("gradstudy bench%s: %s, %d cores, %s; OMP_NUM_THREADS=%s; java %s; max heap %d MB; scratch %s%n",
+                o.quick() ? " --quick (smoke sizes: figures mean nothing)" : "", MachineLoad.cpuModel(),
+                Runtime.getRuntime().availableProcessors(), Versions.summary(null), System.getenv("OMP_NUM_THREADS"),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, work);
+        if (!"1".equals(System.getenv("OMP_NUM_THREADS")))
+            out.println("WARNING: OMP_NUM_THREADS is not 1: ND4J's OpenMP threads will fight over the cores (bin/gradstudy sets it)");
+        try {
+            if (o.sections().contains(Section.STEPS)) b.steps();
+            if (o.sections().contains(Section.THROUGHPUT)) b.throughput(work.resolve("throughput"));
+            if (o.sections().contains(Section.RSS)) b.rss(work.resolve("rss"));
+            if (o.sections().contains(Section.AGGREGATE)) b.aggregate(work.resolve("aggregate"));
+            if (o.sections().contains(Section.PEER)) b.peer();
+        } finally {
+            if (o.work() == null) deleteTree(work);
+        }
+        out.println("\n== targets");
+        for (String v : b.verdicts) out.println("  " + v);
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    static List<Shape> shapes() {
+        List<Shape> shapes = new ArrayList<>();
+        for (int depth : new int[] {4, 16, 64})
+            for (int width : new int[] {64, 256})
+                for (Activation a : new Activation[] {Activation.RELU, Activation.TANH})
+                    shapes.add(new Shape(a, a == Activation.RELU ? Init.HE_NORMAL : Init.XAVIER_NORMAL, depth, width, Precision.DOUBLE));
+        shapes.add(new Shape(REFERENCE.activation(), REFERENCE.init(), REFERENCE.depth(), REFERENCE.width(), Precision.FLOAT));
+        return shapes;
+    }
+
+    /** The trial of a shape: teacher data with 16 inputs and 3 classes (as the peer), batch 64, default probe sampling. */
+    static TrialConfig trial(Shape s) {
+        Map<Axis, Object> p = new EnumMap<>(Axis.class);
+        p.put(Axis.ACTIVATION, s.activation());
+        p.put(Axis.INIT, s.init());
+        p.put(Axis.DEPTH, s.depth());
+        p.put(Axis.WIDTH, s.width());
+        p.put(Axis.LEARNING_RATE, 0.01);
+        Training t = Training.synthetic(1, BATCH, DatasetKind.TEACHER, 2048, CLASSES, INPUTS, 0.2, s.precision());
+        return new TrialConfig("bench", 1, 0, 7, p, t, new ProbeSettings((Integer) Setting.PROBE_EVERY.defaultValue()));
+    }
+
+    void steps() {
+        int every = (Integer) Setting.PROBE_EVERY.defaultValue();
+        out.printf("%n== steps: ms per training step, batch %d, one thread; median of %d repetitions of %d steps after %d warm-up steps%n",
+                BATCH, o.reps(), o.steps(), o.warmup());
+        out.println("   off = no probe; sampled = probe.every " + every + " (the default); every = probe.every 1; overhead = median of paired ratios to off");
+        MachineLoad load = MachineLoad.start();
+        StepBench.measure(trial(REFERENCE), o.warmup(), o.steps(), 1); // JIT warm-up, not reported
+        out.println("   cpu = this thread's CPU ms per step (what the step costs when the core is not shared); cpu ovh = overhead in CPU time");
+        out.printf("   %-28s %9s %9s %9s %9s %9s | %9s %9s %9s%n", "shape", "off ms", "sampled", "every", "ovh smp", "ovh every",
+                "cpu off", "cpu every", "cpu ovh");
+        for (Shape s : shapes()) {
+            StepBench.Result r = StepBench.measure(trial(s), o.warmup(), o.steps(), o.reps());
+            stepResults.put(s, r);
+            out.printf("   %-28s %9.2f %9.2f %9.2f %8.1f%% %8.1f%% | %9.2f %9.2f %8.1f%%%n", s.label(), r.wall(StepBench.Mode.OFF),
+                    r.wall(StepBench.Mode.SAMPLED), r.wall(StepBench.Mode.EVERY), 100 * r.overhead(StepBench.Mode.SAMPLED),
+                    100 * r.overhead(StepBench.Mode.EVERY), r.cpu(StepBench.Mode.OFF), r.cpu(StepBench.Mode.EVERY),
+                    100 * (r.cpu(StepBench.Mode.EVERY) / r.cpu(StepBench.Mode.OFF) - 1));
+            out.flush();
+        }
+        out.println("   " + load.report());
+        double maxEvery = 0, maxSampled = 0;
+        for (StepBench.Result r : stepResults.values()) {
+            maxEvery = Math.max(maxEvery, r.overhead(StepBench.Mode.EVERY));
+            maxSampled = Math.max(maxSampled, r.overhead(StepBench.Mode.SAMPLED));
+        }
+        verdicts.add(verdict(maxEvery <= 0.10, String.format("probe overhead every step <= 10%%: worst shape %.1f%%", 100 * maxEvery)));
+        verdicts.add(verdict(maxSampled <= 0.02, String.format("probe overhead at the default sampling <= 2%%: worst shape %.1f%%", 100 * maxSampled)));
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    /** The throughput study: 20 grid points the peer can run too, replicated up to {@code trials}, stats every step. */
+    static String throughputStudy(String name, int trials, int steps) {
+        int replicates = Math.max(1, (trials + 19) / 20);
+        return "name = " + name + "\nseed = 11\nreplicates = " + replicates + "\n"
+                + "axes { activation = [relu, tanh], init = [he-normal, xavier-normal], depth = [2, 4, 8, 16, 32], width = [64], learning-rate = [0.01] }\n"
+                + "training { steps = " + steps + ", batch-size = " + BATCH + ", dataset = teacher, input-dim = " + INPUTS
+                + ", classes = " + CLASSES + ", samples = 1024 }\nprobe { every = 1 }\n";
+    }
+
+    void throughput(java.nio.file.Path dir) {
+        int replicates = Math.max(1, (o.trials() + 19) / 20);
+        out.printf("%n== throughput: %d trials (relu/tanh x he/xavier x depth 2,4,8,16,32 x width 64 x %d seeds; %d steps, batch %d, "
+                + "probe every step) through the run job, on a fresh warehouse%n", 20 * replicates, replicates, o.trialSteps(), BATCH);
+        out.println("   efficiency = sum of the trials' own wall_ms / (wall x cores); run = the whole run job (planning, commits, "
+                + "depth_summary); trials = first trial start to last trial end");
+        out.printf("   %-9s %7s %9s %9s %12s %10s %10s %10s%n", "master", "trials", "wall s", "trials/s", "sum trial s", "eff run", "eff trials", "peak RSS");
+        Map<String, Long> peak = new LinkedHashMap<>();
+        for (String master : List.of("local[1]", "local[2]")) {
+            int cores = master.equals("local[1]") ? 1 : 2;
+            MachineLoad load = MachineLoad.start();
+            SparkSession spark = session(master);
+            try {
+                // Warm-up (JIT, Spark's first jobs), not timed.
+                RunJob.run(spark, parse(throughputStudy("bench-warmup", 20, 5)), new Warehouse(dir.resolve("warmup-" + cores).toString()));
+                Warehouse wh = new Warehouse(dir.resolve("wh-" + cores).toString());
+                Study study = parse(throughputStudy("bench-throughput", o.trials(), o.trialSteps()));
+                TaskSpan span = new TaskSpan();
+                spark.sparkContext().addSparkListener(span);
+                RssSampler rss = RssSampler.start(200, span);
+                long t0 = System.nanoTime();
+                RunJob.Outcome outcome = RunJob.run(spark, study, wh);
+                double wall = (System.nanoTime() - t0) / 1e9;
+                rss.stop();
+                spark.sparkContext().removeSparkListener(span);
+                double sumTrial = spark.read().parquet(wh.table(TrialsTable.NAME)).where(col(TrialsTable.STUDY).equalTo(study.name()))
+                        .agg(org.apache.spark.sql.functions.sum(TrialsTable.WALL_MS)).first().getLong(0) / 1000.0;
+                double trialPhase = span.seconds();
+                trialsPerSecond.put(master, outcome.ran() / wall);
+                peak.put(master, rss.peak());
+                out.printf("   %-9s %7d %9.1f %9.2f %12.1f %9.1f%% %9.1f%% %7d MB%n", master, outcome.ran(), wall, outcome.ran() / wall,
+                        sumTrial, 100 * sumTrial / (wall * cores), 100 * sumTrial / (trialPhase * cores), rss.peak() >> 20);
+                if (cores == 2) {
+                    verdicts.add(verdict(sumTrial / (wall * cores) >= 0.9, String.format("Spark efficiency >= 90%% on local[2]: %.1f%% "
+                            + "(whole run), %.1f%% (trial phase)", 100 * sumTrial / (wall * cores), 100 * sumTrial / (trialPhase * cores))));
+                }
+            } finally {
+                spark.stop();
+            }
+            out.println("   " + master + " " + load.report());
+        }
+        double scaling = trialsPerSecond.get("local[2]") / trialsPerSecond.get("local[1]");
+        out.printf("   scaling local[2] / local[1]: %.2fx%n", scaling);
+        out.printf("   executor memory per concurrent trial (peak RSS local[2] - local[1]): %d MB%n",
+                (peak.get("local[2]") - peak.get("local[1]")) >> 20);
+        verdicts.add(verdict(scaling >= 1.8, String.format("local[2] >= 1.8x local[1]: %.2fx", scaling)));
+    }
+
+    // ---------------------------------------------------------------- rss
+
+    void rss(java.nio.file.Path dir) {
+        int replicates = Math.max(1, o.rssTrials() / 2);
+        out.printf("%n== rss: this JVM's VmRSS (the executor, in local mode) over %d tiny trials on local[2] (depth 2, width 16, 20 steps)%n",
+                2 * replicates);
+        MachineLoad load = MachineLoad.start();
+        SparkSession spark = session("local[2]");
+        try {
+            String text = "name = bench-rss\nseed = 5\nreplicates = " + replicates + "\naxes { activation = [relu, tanh], depth = [2], width = [16] }\n"
+                    + "training { steps = 20, batch-size = 16, samples = 128 }\nprobe { every = 5 }\n";
+            TaskSpan span = new TaskSpan();
+            spark.sparkContext().addSparkListener(span);
+            RssSampler rss = RssSampler.start(250, span);
+            RunJob.run(spark, parse(text), new Warehouse(dir.toString()));
+            rss.stop();
+            spark.sparkContext().removeSparkListener(span);
+            long total = 2L * replicates;
+            List<long[]> samples = new ArrayList<>(); // {trials done, rss, heap committed} while trials ran
+            for (long[] s : rss.samples()) if (s[0] > 0 && s[0] < total) samples.add(s);
+            out.printf("   %8s %10s %16s%n", "trials", "RSS MB", "heap committed");
+            long nextMark = 0;
+            for (long[] s : samples)
+                if (s[0] >= nextMark) {
+                    out.printf("   %8d %10d %13d MB%n", s[0], s[1] >> 20, s[2] >> 20);
+                    nextMark = s[0] + Math.max(1, total / 20);
+                }
+            double slope = slope(samples, total / 2, 1) * 1000 / (1 << 20);
+            long first = samples.isEmpty() ? 0 : samples.get(0)[1] >> 20, last = samples.isEmpty() ? 0 : samples.get(samples.size() - 1)[1] >> 20;
+            out.printf("   RSS %d MB after the first trials, %d MB before the last; least-squares slope over the second half: %+.1f MB per 1000 trials%n",
+                    first, last, slope);
+            verdicts.add(verdict(Math.abs(slope) < 10, String.format("flat RSS over %d trials: slope %+.1f MB per 1000 trials over the second half (|slope| < 10)", total, slope)));
+        } finally {
+            spark.stop();
+        }
+        out.println("   " + load.report());
+    }
+
+    /** Least-squares slope of column {@code y} over trials done, for samples with at least {@code from} trials done. */
+    static double slope(List<long[]> samples, long from, int y) {
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (long[] s : samples)
+            if (s[0] >= from) {
+                n++;
+                sx += s[0];
+                sy += s[y];
+                sxx += (double) s[0] * s[0];
+                sxy += (double) s[0] * s[y];
+            }
+        double d = n * sxx - sx * sx;
+        return n < 2 || d == 0 ? 0 : (n * sxy - sx * sy) / d;
+    }
+
+    // ---------------------------------------------------------------- aggregate
+
+    /**
+     * The aggregation the bench times: every aggregate table ({@link AggregateJob}). The single place
+     * to re-point when the aggregation changes.
+     */
+    static void aggregationUnderTest(SparkSession spark, Warehouse warehouse, Commits commits, String study) {
+        AggregateJob.run(spark, commits, study, org.gradstudy.study.Analysis.defaults());
+    }
+
+    /** A study whose recorded layer_stats rows add up to about {@code rows}: 21 recorded steps x (depth + 1) x (W, b) per trial. */
+    static String aggregateStudy(long rows) {
+        long perReplicate = 2L * 5 * 2 * 21 * 2 * (5 + 9 + 17 + 33); // lr x activations x inits x steps x params x layers
+        long replicates = Math.max(1, (rows + perReplicate - 1) / perReplicate);
+        return "name = bench-aggregate\nseed = 3\nreplicates = " + replicates + "\n"
+                + "axes { activation = [relu, tanh, sigmoid, elu, selu], init = [he-normal, xavier-normal], depth = [4, 8, 16, 32], "
+                + "width = [64], learning-rate = [0.01, 0.1] }\n"
+                + "training { steps = 200, batch-size = 64, dataset = teacher, input-dim = " + INPUTS + ", classes = " + CLASSES + " }\nprobe { every = 10 }\n";
+    }
+
+    void aggregate(java.nio.file.Path dir) throws IOException {
+        Study study = parse(aggregateStudy(o.rows()));
+        List<TrialConfig> trials = Expander.expand(study).trials();
+        out.printf("%n== aggregate: synthetic warehouse of about %,d layer_stats rows (%,d trials), written through the commit path%n",
+                o.rows(), trials.size());
+        MachineLoad load = MachineLoad.start();
+        SparkSession spark = session("local[2]");
+        try {
+            Warehouse wh = new Warehouse(dir.resolve("wh").toString());
+            Commits commits = new Commits(spark, wh, study.name());
+            long t0 = System.nanoTime();
+            int chunk = 500;
+            for (int from = 0; from < trials.size(); from += chunk) {
+                List<TrialConfig> part = trials.subList(from, Math.min(trials.size(), from + chunk));
+                Dataset<Row> trialRows = spark.createDataFrame(syntheticTrials(part), TrialsTable.SCHEMA);
+                // As a real batch: each trial's rows in one file, max(1, trials / 100) files.
+                Dataset<Row> stats = syntheticStats(spark, part, study).repartition(Math.max(1, part.size() / 100), col(TrialsTable.TRIAL_ID));
+                commits.commit("bench-" + (from / chunk) + "-final", trialRows, stats);
+            }
+            double writeSecs = (System.nanoTime() - t0) / 1e9;
+            long rows = spark.read().parquet(wh.table(LayerStatsTable.NAME)).count();
+            long bytes = bytes(spark, wh.table(LayerStatsTable.NAME));
+            out.printf("   wrote %,d layer_stats rows in %.1f s: %,d bytes on disk, %.1f bytes per row (%s, sorted by trial, step, layer, param)%n",
+                    rows, writeSecs, bytes, (double) bytes / rows, Commits.CODEC);
+            for (int i = 0; i < (o.quick() ? 1 : 2); i++) {
+                long a0 = System.nanoTime();
+                aggregationUnderTest(spark, wh, commits, study.name());
+                double secs = (System.nanoTime() - a0) / 1e9;
+                out.printf("   aggregation (%s) of %,d rows, run %d%s: %.1f s%n", String.join(", ", AggregateJob.TABLES), rows, i + 1, i == 0 ? " (cold)" : " (warm)", secs);
+                if (i == 0) verdicts.add(verdict(secs < 60 || rows < 9_000_000, String.format("%,d layer_stats rows aggregated in < 1 min: %.1f s", rows, secs)));
+            }
+            // Writer settings, before and after, on the same sample of rows.
+            List<TrialConfig> sample = trials.subList(0, Math.min(trials.size(), 1500));
+            // Two partitions in generation order (trial, step, layer, param), as the probe produces them.
+            Dataset<Row> rowsSample = syntheticStats(spark, sample, study).coalesce(2).drop(TrialsTable.STUDY).cache();
+            long n = rowsSample.count();
+            String before = dir.resolve("before").toString(), zstdOnly = dir.resolve("zstd-unsorted").toString(), after = dir.resolve("after").toString();
+            rowsSample.write().parquet(before); // what Commits wrote before: Spark's defaults (snappy), generation order
+            rowsSample.write().option("compression", Commits.CODEC).parquet(zstdOnly);
+            Commits.writeLayerStats(rowsSample, after);
+            rowsSample.unpersist();
+            out.printf("   Parquet bytes per layer_stats row, same %,d rows: before (Spark defaults: snappy) %.1f; zstd alone %.1f; "
+                            + "gradstudy's writer (zstd, sorted) %.1f%n", n, (double) bytes(spark, before) / n,
+                    (double) bytes(spark, zstdOnly) / n, (double) bytes(spark, after) / n);
+        } finally {
+            spark.stop();
+        }
+        out.println("   " + load.report());
+    }
+
+    /** Trials rows for synthetic results: status ok, plausible metrics, no statistics (those come from {@link #syntheticStats}). */
+    static List<Row> syntheticTrials(List<TrialConfig> trials) {
+        String versions = Versions.summary("bench");
+        List<Row> rows = new ArrayList<>(trials.size());
+        for (TrialConfig t : trials) {
+            double u = (t.trialId().hashCode() & 0xffff) / 65536.0;
+            rows.add(TrialsTable.toRow(new TrialResult(t, TrialStatus.OK, null, null, null, 0, t.training().steps(), 1.0 - 0.5 * u,
+                    0.4 + 0.5 * u, 1.05 - 0.5 * u, 0.38 + 0.5 * u, NetworkFactory.parameterCount(t), 500 + (long) (1000 * u),
+                    "bench", versions, List.of())));
+        }
+        return rows;
+    }
+
+    /**
+     * layer_stats rows for {@code trials} with the real schema: every recorded step x layer x (W, b), values drawn
+     * with the structure of real ones (per-step columns equal across a step's rows, activation statistics equal for
+     * a layer's W and b, fractions that are multiples of 1/n, nulls where the real probe leaves them).
+     */
+    static Dataset<Row> syntheticStats(SparkSession spark, List<TrialConfig> trials, Study study) {
+        List<Row> prefix = new ArrayList<>(trials.size());
+        for (TrialConfig t : trials) prefix.add(RowFactory.create(Columns.trialValues(t).toArray()));
+        StructType prefixSchema = DataTypes.createStructType(Columns.trialFields());
+        List<Integer> steps = study.probe().schedule(study.training().steps()).stream().boxed().toList();
+        Column[] stepLits = steps.stream().map(s -> lit(s)).toArray(Column[]::new);
+        Dataset<Row> base = spark.createDataFrame(prefix, prefixSchema)
+                .withColumn(LayerStatsTable.STEP, explode(org.apache.spark.sql.functions.array(stepLits)))
+                .withColumn(LayerStatsTable.LAYER, explode(sequence(lit(1), col("depth").plus(1))))
+                .withColumn(LayerStatsTable.PARAM, explode(org.apache.spark.sql.functions.array(lit("W"), lit("b"))));
+        Column depth = col("depth"), layer = col(LayerStatsTable.LAYER), width = col("width");
+        Column isOut = layer.equalTo(depth.plus(1)), isHidden = layer.leq(depth), isW = col(LayerStatsTable.PARAM).equalTo("W");
+        Column n = when(isW, when(layer.equalTo(1), width.multiply(INPUTS)).when(isOut, width.multiply(CLASSES)).otherwise(width.multiply(width)))
+                .otherwise(when(isOut, lit(CLASSES)).otherwise(width)).cast(DataTypes.LongType);
+        Column perStep = pmod(hash(col(TrialsTable.TRIAL_ID), col(LayerStatsTable.STEP)), lit(1_000_003)).divide(1_000_003.0);
+        Column perLayer = pmod(hash(col(TrialsTable.TRIAL_ID), col(LayerStatsTable.STEP), layer), lit(1_000_003)).divide(1_000_003.0);
+        Column gl2 = exp(randn(1)).multiply(pow(lit(10.0), depth.minus(layer).multiply(-0.05)));
+        Column act = col("activation");
+        Map<String, Column> c = new LinkedHashMap<>();
+        c.put(LayerStatsTable.LAYER_KIND, when(isOut, lit("output")).otherwise(lit("hidden")));
+        c.put(LayerStatsTable.LOSS, lit(1.1).multiply(exp(col(LayerStatsTable.STEP).divide(-150.0))).plus(perStep.multiply(0.05)));
+        c.put(LayerStatsTable.N, n);
+        c.put(LayerStatsTable.GRAD_L2, gl2);
+        c.put(LayerStatsTable.GRAD_MEAN_ABS, gl2.divide(sqrt(n)).multiply(rand(2).multiply(0.2).plus(0.7)));
+        c.put(LayerStatsTable.GRAD_MAX_ABS, gl2.multiply(rand(3).multiply(0.3).plus(0.1)));
+        c.put(LayerStatsTable.GRAD_STD, gl2.divide(sqrt(n)).multiply(rand(4).multiply(0.1).plus(0.95)));
+        c.put(LayerStatsTable.GRAD_ZERO_FRACTION, when(act.equalTo("relu").and(isW), floor(rand(5).multiply(0.3).multiply(n)).divide(n)).otherwise(lit(0.0)));
+        c.put(LayerStatsTable.GRAD_NONFINITE, lit(0L));
+        Column p = lit(6.0).plus(rand(6).multiply(4));
+        c.put(LayerStatsTable.PARAM_L2, p);
+        c.put(LayerStatsTable.UPDATE_L2, gl2.multiply(col("learning_rate")));
+        c.put(LayerStatsTable.UPDATE_RATIO, gl2.multiply(col("learning_rate")).divide(p));
+        c.put(LayerStatsTable.ACT_MEAN, when(isHidden, perLayer.multiply(0.6)));
+        c.put(LayerStatsTable.ACT_STD, when(isHidden, perLayer.multiply(0.5).plus(0.5)));
+        c.put(LayerStatsTable.ACT_SATURATED_FRACTION, when(isHidden.and(act.isin("tanh", "sigmoid")),
+                floor(perLayer.multiply(0.2).multiply(width.multiply(BATCH))).divide(width.multiply(BATCH))));
+        c.put(LayerStatsTable.ACT_DEAD_FRACTION, when(isHidden.and(act.equalTo("relu")), floor(perLayer.multiply(0.25).multiply(width)).divide(width)));
+        c.put(LayerStatsTable.GRAD_NORM_PRE_CLIP, exp(perStep.multiply(2)));
+        c.put(LayerStatsTable.GRAD_NORM_POST_CLIP, exp(perStep.multiply(2)));
+        c.put(LayerStatsTable.CLIPPED, lit(false));
+        List<Column> select = new ArrayList<>();
+        for (StructField f : LayerStatsTable.SCHEMA.fields()) {
+            Column e = c.containsKey(f.name()) ? c.get(f.name()) : col(f.name());
+            select.add(e.cast(f.dataType()).as(f.name()));
+        }
+        return base.select(select.toArray(Column[]::new));
+    }
+
+    static long bytes(SparkSession spark, String dir) {
+        try {
+            Path root = new Path(dir);
+            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            long total = 0;
+            var it = fs.listFiles(root, true);
+            while (it.hasNext()) {
+                var f = it.next();
+                if (f.getPath().getName().endsWith(".parquet")) total += f.getLen();
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- peer
+
+    void peer() throws IOException {
+        out.println("\n== peer: PyTorch (" + "conf/bench/torch_peer.py" + ") on identical shapes, stats every step, float32, one process per trial");
+        String python = findPython();
+        java.nio.file.Path script = findPeerScript();
+        if (python == null || script == null) {
+            out.println("   skipped: " + (python == null ? "no python3 that can import torch (tried " + (o.python() != null ? o.python() : "/usr/bin/python3, python3")
+                    + "); install it with: apt-get install python3-torch (Debian), then rerun with --only peer" : "peer script not found: pass --peer-script"));
+            return;
+        }
+        MachineLoad load = MachineLoad.start();
+        out.println("   " + python + " " + script);
+        out.printf("   %-28s %12s %12s %10s%n", "shape", "torch ms", "gradstudy ms", "ratio");
+        for (Shape s : shapes()) {
+            if (s.precision() == Precision.FLOAT && !stepResults.containsKey(s)) continue;
+            Map<String, Object> r = runPeer(python, script, List.of("--depths", "" + s.depth(), "--width", "" + s.width(), "--acts", s.peerAct(),
+                    "--inits", s.peerInit(), "--iters", "" + o.peerIters(), "--batch", "" + BATCH, "--every", "1", "--seeds", "1",
+                    "--procs", "1", "--in-dim", "" + INPUTS));
+            double torch = ((Number) r.get("ms_per_iter")).doubleValue();
+            StepBench.Result g = stepResults.get(s);
+            if (g == null) out.printf("   %-28s %12.2f %12s %10s%n", s.label(), torch, "-", "-");
+            else {
+                double mine = g.wall(StepBench.Mode.EVERY);
+                out.printf("   %-28s %12.2f %12.2f %9.2fx%n", s.label(), torch, mine, mine / torch);
+                if (s.equals(REFERENCE))
+                    verdicts.add(verdict(mine / torch <= 1.0, String.format("reference trial (relu+he d16 w64 b64, stats every step) no slower than "
+                            + "PyTorch: %.2f ms vs %.2f ms = %.2fx", mine, torch, mine / torch)));
+            }
+            out.flush();
+        }
+        Double ours = trialsPerSecond.get("local[2]");
+        int replicates = Math.max(1, (o.trials() + 19) / 20);
+        Map<String, Object> t = runPeer(python, script, List.of("--depths", "2,4,8,16,32", "--width", "64", "--acts", "relu,tanh",
+                "--inits", "he,xavier", "--iters", "" + o.trialSteps(), "--batch", "" + BATCH, "--every", "1", "--seeds", "" + replicates,
+                "--procs", "2", "--in-dim", "" + INPUTS));
+        double tps = ((Number) t.get("trials_per_s")).doubleValue();
+        out.printf("   throughput study on 2 processes: torch %.2f trials/s (%s trials, %s s, %.2f ms/step); gradstudy local[2] %s%n",
+                tps, t.get("trials"), t.get("wall_s"), ((Number) t.get("ms_per_iter")).doubleValue(),
+                ours == null ? "not run (add throughput to --only)" : String.format("%.2f trials/s = %.2fx torch", ours, ours / tps));
+        if (ours != null) verdicts.add(verdict(ours >= tps, String.format("study throughput >= PyTorch's on the same cores: %.2f vs %.2f trials/s", ours, tps)));
+        out.println("   " + load.report());
+    }
+
+    String findPython() {
+        List<String> candidates = o.python() != null ? List.of(o.python()) : List.of("/usr/bin/python3", "python3");
+        for (String p : candidates) {
+            try {
+                Process pr = new ProcessBuilder(p, "-c", "import torch").redirectErrorStream(true).start();
+                pr.getInputStream().readAllBytes();
+                if (pr.waitFor(120, TimeUnit.SECONDS) && pr.exitValue() == 0) return p;
+            } catch (IOException e) {
+                // not installed: try the next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    java.nio.file.Path findPeerScript() {
+        List<java.nio.file.Path> candidates = new ArrayList<>();
+        if (o.peerScript() != null) candidates.add(o.peerScript());
+        candidates.add(java.nio.file.Path.of("conf/bench/torch_peer.py"));
+        String home = System.getProperty("gradstudy.home");
+        if (home != null) candidates.add(java.nio.file.Path.of(home, "conf/bench/torch_peer.py"));
+        for (java.nio.file.Path p : candidates) if (Files.isRegularFile(p)) return p;
+        return null;
+    }
+
+    /** Runs the peer script and parses its one-line JSON answer (flat numbers only). */
+    static Map<String, Object> runPeer(String python, java.nio.file.Path script, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        try {
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0)
+                throw new IllegalStateException("peer failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n" + text);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the peer ran", e);
+        }
+        String line = text.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("the peer printed no JSON line: " + text));
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String kv : line.replaceAll("[{}\"]", "").split(",")) {
+            String[] f = kv.split(":", 2);
+            String v = f[1].trim();
+            out.put(f[0].trim(), v.matches("-?[0-9.eE+-]+") ? (Object) Double.parseDouble(v) : v);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static SparkSession session(String master) {
+        SparkSession spark = Sessions.create("gradstudy bench " + master, master, false);
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+
+    static Study parse(String text) { return StudyParser.parse(text, "bench.conf", "bench"); }
+
+    static String verdict(boolean met, String what) { return (met ? "MET     " : "MISSED  ") + what; }
+
+    static void deleteTree(java.nio.file.Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<java.nio.file.Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // scratch space only: leave it
+        }
+    }
+
+    /** Counts finished trial tasks and the span from the first trial task's launch to the last one's end. */
+    static final class TaskSpan extends SparkListener {
+        private final Map<Integer, Boolean> trialStages = new ConcurrentHashMap<>();
+        final AtomicLong done = new AtomicLong();
+        private volatile long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+
+        @Override public void onStageSubmitted(SparkListenerStageSubmitted e) {
+            String pool = e.properties() == null ? null : e.properties().getProperty("spark.scheduler.pool");
+            trialStages.put(e.stageInfo().stageId(), RunJob.Batches.TRIALS_POOL.equals(pool));
+        }
+
+        @Override public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
+            if (!trialStages.getOrDefault(e.stageId(), false)) return;
+            done.incrementAndGet();
+            first = Math.min(first, e.taskInfo().launchTime());
+            last = Math.max(last, e.taskInfo().finishTime());
+        }
+
+        double seconds() { return last > first ? (last - first) / 1000.0 : Double.NaN; }
+    }
+
+    /** Samples VmRSS and the committed heap with the trials finished so far, on a daemon thread. */
+    static final class RssSampler {
+        private final List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean running = true;
+        private Thread thread;
+
+        static RssSampler start(long everyMs, TaskSpan span) {
+            RssSampler s = new RssSampler();
+            s.thread = new Thread(() -> {
+                while (s.running) {
+                    s.samples.add(new long[] {span.done.get(), MachineLoad.rssBytes(),
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()});
+                    try {
+                        Thread.sleep(everyMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "gradstudy-bench-rss");
+            s.thread.setDaemon(true);
+            s.thread.start();
+            return s;
+        }
+
+        void stop() {
+            running = false;
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        List<long[]> samples() { return List.copyOf(samples); }
+
+        long peak() {
+            long p = 0;
+            for (long[] s : samples()) p = Math.max(p, s[1]);
+            return p;
+        }
+    }
+}

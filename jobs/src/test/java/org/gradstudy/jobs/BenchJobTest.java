@@ -1,0 +1,39 @@
+package org.gradstudy.jobs;
+
+import org.gradstudy.study.Expander;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The bench's pieces that need no Spark: section names, study sizes, the RSS slope. */
+class BenchJobTest {
+    @Test
+    void sectionsAreNamedInLowerCase() {
+        BenchJob.SectionConverter c = new BenchJob.SectionConverter();
+        assertEquals(BenchJob.Section.PEER, c.convert("peer"));
+        assertEquals(BenchJob.Section.AGGREGATE, c.convert(" Aggregate"));
+        assertEquals("unknown section 'stepz'; allowed: steps, throughput, rss, aggregate, peer",
+                assertThrows(picocli.CommandLine.TypeConversionException.class, () -> c.convert("stepz")).getMessage());
+    }
+
+    @Test
+    void studiesHaveTheAdvertisedSizes() {
+        assertEquals(500, Expander.expand(BenchJob.parse(BenchJob.throughputStudy("t", 500, 30))).trials().size());
+        // 80 grid points x 187 replicates x 21 recorded steps x 2 params x (depth + 1) layers: just over 10 million rows.
+        var trials = Expander.expand(BenchJob.parse(BenchJob.aggregateStudy(10_000_000))).trials();
+        long rows = trials.stream().mapToLong(t -> 21L * 2 * (t.depth() + 1)).sum();
+        assertEquals(80 * 187, trials.size());
+        assertTrue(rows >= 10_000_000 && rows < 10_100_000, "rows " + rows);
+    }
+
+    @Test
+    void slopeIsTheLeastSquaresFitOverTheSecondHalf() {
+        List<long[]> samples = List.of(new long[] {0, 900}, new long[] {10, 100}, new long[] {20, 120}, new long[] {30, 140});
+        assertEquals(2.0, BenchJob.slope(samples, 10, 1), 1e-12);
+        assertEquals(0.0, BenchJob.slope(List.of(new long[] {5, 1}), 0, 1), 0);
+    }
+}
