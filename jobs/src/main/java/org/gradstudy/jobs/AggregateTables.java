@@ -4,6 +4,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.gradstudy.study.Axis;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,12 @@ final class AggregateTables {
         }
 
         Cols study() { return add(TrialsTable.STUDY, S, Columns.STUDY_COMMENT); }
+
+        /** An axis column, typed and commented as in every table. */
+        Cols axis(Axis a) {
+            f.add(Columns.field(a.column(), Columns.type(a), true, Columns.comment(a)));
+            return this;
+        }
 
         Cols axisValue() {
             add("axis", S, "the axis grouped by: its column name (activation, init, learning_rate, ...); only axes the study varies");
@@ -88,7 +95,7 @@ final class AggregateTables {
         TRIAL_METRICS = m.build();
 
         Cols td = new Cols().study().axisValue()
-                .add("depth", I, "hidden layers")
+                .axis(Axis.DEPTH)
                 .add("trials", L, "trials with this axis value at this depth, whatever their other axes")
                 .add("seeds", L, "distinct replicates among them");
         td.spread("b_log10_atten_init", "b_log10_atten_init (bias-gradient attenuation at step 0)")
@@ -112,7 +119,7 @@ final class AggregateTables {
         TECHNIQUE_DEPTH = td.build();
 
         Cols lp = new Cols().study().axisValue()
-                .add("depth", I, "hidden layers")
+                .axis(Axis.DEPTH)
                 .add("layer", I, "1 = first hidden layer (nearest the input); depth + 1 = output layer")
                 .add("layer_kind", S, "hidden | output")
                 .add("param", S, "W | b (dense), gamma | beta (batch norm), alpha (prelu)")
@@ -126,7 +133,7 @@ final class AggregateTables {
                 .add("axis", S, "the axis compared: its column name")
                 .add("value", S, "the treated value, as text")
                 .add("baseline", S, "the value it is compared with: the earlier in the axis's order (enum order, smaller number)")
-                .add("depth", I, "hidden layers")
+                .axis(Axis.DEPTH)
                 .add("pairs", L, "matched pairs: trials equal in every other axis and replicate (so seed), neither failed");
         String[][] metrics = {
                 {"d_log10_atten_init", "paired difference value - baseline of b_log10_atten_init (> 0: value keeps more gradient at the input)"},
@@ -146,12 +153,12 @@ final class AggregateTables {
         TECHNIQUE_EFFECTS = te.build();
 
         THEORY = new Cols().study()
-                .add("activation", S, "axis activation")
-                .add("leaky_relu_slope", D, "axis leaky-relu-slope; null unless leaky-relu")
-                .add("init", S, "axis init (never zero here)")
-                .add("init_gain", D, "axis init-gain; null unless scaled-normal")
-                .add("width", I, "units per hidden layer")
-                .add("depth", I, "hidden layers (>= 2)")
+                .axis(Axis.ACTIVATION)
+                .axis(Axis.LEAKY_RELU_SLOPE)
+                .axis(Axis.INIT)
+                .axis(Axis.INIT_GAIN)
+                .axis(Axis.WIDTH)
+                .axis(Axis.DEPTH)
                 .add("variance_scale", D, "s = fan_in x Var(W) of a hidden layer (xavier 1 at equal widths, he 2, small/large fan_in std^2, scaled-normal g)")
                 .add("first_layer_variance_scale", D, "the same for the first layer (fan_in = input dimensions): its pre-activation variance with standardized input")
                 .add("chi", D, "mean-field factor of the back-propagated signal's squared norm per layer, at the forward fixed point")
@@ -175,7 +182,7 @@ final class AggregateTables {
                 .add("axis", S, "axis the evidence is about")
                 .add("value", S, "axis value (the treated or claimed value)")
                 .add("baseline", S, "value compared with, for comparisons; else null")
-                .add("depth", I, "hidden layers")
+                .axis(Axis.DEPTH)
                 .add("metric", S, "the measured quantity: a technique_effects or technique_depth column, or a comparison")
                 .add("estimate", D, "its value")
                 .add("low", D, "interval low bound (effects: 95% bootstrap; depth rows: p10; init rows: the claimed init's median)")

@@ -74,7 +74,8 @@ class DuckDbTest {
             String sql = "SELECT study, count(*) AS n FROM " + t + " GROUP BY study ORDER BY study";
             List<List<Object>> s = spark(sql), d = duck(sql);
             assertEquals(s, d, t);
-            assertEquals("2024", s.get(0).get(0), t);
+            // Study 2024 varies no axis, so the per-axis tables have no rows of it.
+            if (!List.of("technique_depth", "layer_profile", "technique_effects").contains(t)) assertEquals("2024", s.get(0).get(0), t);
         }
         assertEquals(List.of(List.of("VARCHAR")), duck("SELECT DISTINCT typeof(study) FROM trials"));
     }
@@ -162,7 +163,7 @@ class DuckDbTest {
                            CASE WHEN t.depth >= 2 THEN power(10, p.b_init / (t.depth - 1)) END AS b_layer_factor_init
                     FROM trials t LEFT JOIN per_trial p ON p.study = t.study AND p.trial_id = t.trial_id
                     """),
-            // technique_depth: long form over the varied axes; the tiny studies vary activation only.
+            // technique_depth: long form over the varied axes; the tiny studies vary activation and clipping.
             new Derived(AggregateJob.TECHNIQUE_DEPTH, List.of("study", "axis", "value", "depth"), ATTEN + """
                     SELECT t.study, 'activation' AS axis, t.activation AS value, t.depth, count(*) AS trials,
                            count(DISTINCT t.replicate) AS seeds,
@@ -175,6 +176,18 @@ class DuckDbTest {
                     FROM trials t LEFT JOIN per_trial p ON p.study = t.study AND p.trial_id = t.trial_id
                     WHERE t.study IN (SELECT study FROM trials GROUP BY study HAVING count(DISTINCT activation) > 1)
                     GROUP BY t.study, t.activation, t.depth
+                    UNION ALL
+                    SELECT t.study, 'clipping' AS axis, t.clipping AS value, t.depth, count(*) AS trials,
+                           count(DISTINCT t.replicate) AS seeds,
+                           quantile_cont(p.b_init, 0.5) AS b_log10_atten_init_median,
+                           quantile_cont(p.b_init, 0.1) AS b_log10_atten_init_p10,
+                           quantile_cont(p.b_init, 0.9) AS b_log10_atten_init_p90,
+                           quantile_cont(p.w_init, 0.5) AS w_log10_atten_init_median,
+                           avg(CASE WHEN t.status = 'diverged' THEN 1 ELSE 0 END) AS diverged_rate,
+                           quantile_cont(t.test_accuracy, 0.5) AS test_accuracy_median
+                    FROM trials t LEFT JOIN per_trial p ON p.study = t.study AND p.trial_id = t.trial_id
+                    WHERE t.study IN (SELECT study FROM trials GROUP BY study HAVING count(DISTINCT clipping) > 1)
+                    GROUP BY t.study, t.clipping, t.depth
                     """));
 
 

@@ -55,7 +55,7 @@ class SqlCommandTest {
         assertTrue(o.err().startsWith("gradstudy: query: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name "
                 + "`stauts` cannot be resolved."), o.err());
         assertTrue(o.err().contains("; line 1 pos 45"), o.err());
-        assertTrue(o.err().endsWith("gradstudy: views: depth_summary, layer_stats, runs, trials (warehouse " + wh.root() + ")\n"), o.err());
+        assertTrue(o.err().endsWith("gradstudy: views: claims, depth_summary, layer_profile, layer_stats, runs, technique_depth, technique_effects, theory, trial_metrics, trials (warehouse " + wh.root() + ")\n"), o.err());
         assertEquals("", o.out());
     }
 
@@ -88,7 +88,7 @@ class SqlCommandTest {
                 exec("sql", "--warehouse", w, "--file", dir.resolve("nope.sql").toString()).err());
         Out unknown = exec("sql", "--warehouse", w, "--query", "nope");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("no named query 'nope'") && unknown.err().contains("named queries: deepest_trainable_depth,"), unknown.err());
+        assertTrue(unknown.err().contains("no named query 'nope'") && unknown.err().contains("named queries: claim_verdicts, deepest_alive_depth, deepest_trainable_depth,"), unknown.err());
         Out missing = exec("sql", "--warehouse", dir.resolve("none").toString(), "SELECT 1");
         assertEquals(2, missing.code());
         assertEquals("gradstudy: warehouse " + dir.resolve("none") + " does not exist; pass --warehouse with the directory "
@@ -106,7 +106,7 @@ class SqlCommandTest {
         assertEquals(0, list.code());
         for (String n : List.of("deepest_trainable_depth", "divergence_at_highest_lr", "grad_norm_by_layer_at_init", "run_history", "slowest_trials"))
             assertTrue(list.out().contains("\n" + n + " ") || list.out().startsWith(n + " "), n + " in\n" + list.out());
-        assertTrue(list.out().startsWith("deepest_trainable_depth      The deepest depth at which each activation"), list.out());
+        assertTrue(list.out().startsWith("claim_verdicts               Which textbook claims hold"), list.out());
         Out ddl = exec("ddl");
         assertEquals(0, ddl.code());
         assertEquals(Tables.ddl(), ddl.out());

@@ -46,7 +46,7 @@ class SqlJobTest {
 
     @Test
     void everyTableDirectoryIsAViewWithTheStudyColumn() {
-        assertEquals(List.of("depth_summary", "layer_stats", "runs", "trials"), SqlJob.registerViews(spark, wh));
+        assertEquals(List.of("claims", "depth_summary", "layer_profile", "layer_stats", "runs", "technique_depth", "technique_effects", "theory", "trial_metrics", "trials"), SqlJob.registerViews(spark, wh));
         assertEquals("""
                 study    trials  diverged
                 -------  ------  --------
@@ -144,7 +144,7 @@ class SqlJobTest {
         BadInputException parse = assertThrows(BadInputException.class, () -> print("SELECT depth FORM trials"));
         assertTrue(parse.getMessage().startsWith("query: [PARSE_SYNTAX_ERROR] Syntax error at or near 'trials'"), parse.getMessage());
         assertTrue(parse.getMessage().contains("(line 1, pos 18)"), parse.getMessage());
-        assertTrue(parse.getMessage().endsWith("\nviews: depth_summary, layer_stats, runs, trials (warehouse " + wh.root() + ")"), parse.getMessage());
+        assertTrue(parse.getMessage().endsWith("\nviews: claims, depth_summary, layer_profile, layer_stats, runs, technique_depth, technique_effects, theory, trial_metrics, trials (warehouse " + wh.root() + ")"), parse.getMessage());
 
         BadInputException column = assertThrows(BadInputException.class, () -> print("SELECT dpeth FROM trials"));
         assertTrue(column.getMessage().startsWith("query: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name "
@@ -220,8 +220,7 @@ class SqlJobTest {
     @Test
     void everyNamedQueryRunsAndItsHeaderNamesItsColumns() throws Exception {
         List<SqlJob.Named> named = SqlJob.list(SqlJob.queriesDir());
-        assertEquals(List.of("deepest_trainable_depth", "divergence_at_highest_lr", "grad_norm_by_layer_at_init", "run_history",
-                "slowest_trials"), named.stream().map(SqlJob.Named::name).toList());
+        assertEquals(List.of("claim_verdicts", "deepest_alive_depth", "deepest_trainable_depth", "divergence_at_highest_lr", "grad_norm_by_layer_at_init", "pair_effects", "run_history", "slowest_trials", "theory_vs_measured"), named.stream().map(SqlJob.Named::name).toList());
         SqlJob.registerViews(spark, wh);
         for (SqlJob.Named n : named) {
             String text = Files.readString(n.file());
@@ -247,7 +246,6 @@ class SqlJobTest {
                 """, print("SELECT study, clipping, trials, diverged, diverged_rate FROM divergence ORDER BY study, clipping"));
         BadInputException unknown = assertThrows(BadInputException.class, () -> SqlJob.named(SqlJob.queriesDir(), "nope"));
         assertTrue(unknown.getMessage().startsWith("no named query 'nope' in "), unknown.getMessage());
-        assertTrue(unknown.getMessage().endsWith("; named queries: deepest_trainable_depth, divergence_at_highest_lr, "
-                + "grad_norm_by_layer_at_init, run_history, slowest_trials"), unknown.getMessage());
+        assertTrue(unknown.getMessage().endsWith("; named queries: claim_verdicts, deepest_alive_depth, deepest_trainable_depth, divergence_at_highest_lr, grad_norm_by_layer_at_init, pair_effects, run_history, slowest_trials, theory_vs_measured"), unknown.getMessage());
     }
 }

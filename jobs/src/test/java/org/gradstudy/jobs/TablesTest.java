@@ -34,7 +34,7 @@ class TablesTest {
 
     @Test
     void everyColumnOfEveryTableHasAOneLineCommentAndAxesTheirDoc() {
-        assertEquals(List.of("trials", "layer_stats", "runs", "depth_summary", "boundaries"), Tables.ALL.stream().map(Tables.Table::name).toList());
+        assertEquals(List.of("trials", "layer_stats", "runs", "depth_summary", "boundaries", "trial_metrics", "technique_depth", "layer_profile", "technique_effects", "theory", "claims"), Tables.ALL.stream().map(Tables.Table::name).toList());
         for (Tables.Table t : Tables.ALL) {
             for (StructField f : t.schema().fields()) {
                 String c = Columns.comment(f);
@@ -62,7 +62,7 @@ class TablesTest {
     void theDdlRegistersEveryTableInSparkWithItsCommentsAndItsRows() throws Exception {
         Warehouse wh = TinyWarehouse.get(spark);
         List<String> present = SqlJob.tables(wh, spark.sparkContext().hadoopConfiguration());
-        assertEquals(List.of("depth_summary", "layer_stats", "runs", "trials"), present);
+        assertEquals(List.of("claims", "depth_summary", "layer_profile", "layer_stats", "runs", "technique_depth", "technique_effects", "theory", "trial_metrics", "trials"), present);
         // What spark-sql -d warehouse=... does: the variable goes into the session conf, substituted in the SQL.
         spark.conf().set("warehouse", wh.root());
         List<String> failed = new ArrayList<>();
