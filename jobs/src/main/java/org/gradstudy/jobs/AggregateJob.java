@@ -115,6 +115,7 @@ public final class AggregateJob {
 
     /** Registers the bootstrap functions used by technique_effects.sql. */
     static void registerFunctions(SparkSession spark) {
+        if (spark.catalog().functionExists("bootstrap_median")) return; // once per session (a run aggregates per study)
         spark.udf().register("bootstrap_median", (UDF2<scala.collection.Seq<Double>, Integer, Row>)
                 (xs, seed) -> interval(Bootstrap.median(sorted(xs), seed)), INTERVAL);
         spark.udf().register("bootstrap_mean", (UDF2<scala.collection.Seq<Double>, Integer, Row>)
