@@ -33,8 +33,37 @@ public final class Bootstrap {
         return sum / x.length;
     }
 
-    /** Bootstrap interval of the median of {@code x}; null for an empty sample. */
-    public static Interval median(double[] x, long seed) { return interval(x, seed, Bootstrap::median); }
+    /**
+     * Bootstrap interval of the median of {@code x}; null for an empty sample. The resamples {@link #interval}
+     * draws from the sorted sample, but each one is kept as counts over the sorted sample, and its median is
+     * read off the running count: O(n) per resample instead of a sort (aggregates call this hundreds
+     * of times on samples of hundreds of pairs).
+     */
+    public static Interval median(double[] x, long seed) {
+        if (x.length == 0) return null;
+        double[] s = x.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        double estimate = sortedQuantile(s, 0.5);
+        if (n == 1) return new Interval(estimate, estimate, estimate);
+        double pos = (n - 1) * 0.5;
+        int lo = (int) Math.floor(pos), hi = Math.min(n - 1, lo + 1);
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] stats = new double[RESAMPLES];
+        int[] counts = new int[n];
+        for (int b = 0; b < RESAMPLES; b++) {
+            Arrays.fill(counts, 0);
+            for (int i = 0; i < n; i++) counts[rng.nextInt(n)]++;
+            int j = 0, seen = counts[0];
+            while (seen <= lo) seen += counts[++j]; // s[j] is the resample's lo-th order statistic
+            double low = s[j];
+            while (seen <= hi) seen += counts[++j];
+            stats[b] = low + (pos - lo) * (s[j] - low);
+        }
+        Arrays.sort(stats);
+        double tail = (1 - LEVEL) / 2;
+        return new Interval(estimate, sortedQuantile(stats, tail), sortedQuantile(stats, 1 - tail));
+    }
 
     /** Bootstrap interval of the mean of {@code x}; null for an empty sample. */
     public static Interval mean(double[] x, long seed) { return interval(x, seed, Bootstrap::mean); }

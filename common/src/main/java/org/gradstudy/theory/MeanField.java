@@ -40,7 +40,10 @@ public final class MeanField {
                 double l = NetworkFactory.RRELU_LOWER, u = NetworkFactory.RRELU_UPPER;
                 yield s * (1 + (u * u * u - l * l * l) / (3 * (u - l))) / 2;
             }
-            default -> s * gaussianMean(z -> square(derivative(a, Math.sqrt(fixedPoint(a, s)) * z)));
+            default -> {
+                double sd = Math.sqrt(fixedPoint(a, s)); // once, not per integration point
+                yield s * gaussianMean(z -> square(derivative(a, sd * z)));
+            }
         };
     }
 

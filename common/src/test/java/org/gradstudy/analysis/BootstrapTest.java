@@ -30,6 +30,18 @@ class BootstrapTest {
     }
 
     @Test
+    void countingMedianIsTheSortingMedianExactly() {
+        // The fast median keeps each resample as counts over the sorted sample; it must give exactly the
+        // interval of resampling the sorted sample, sorting and interpolating, for odd and even n, with ties.
+        for (int n : new int[] {2, 3, 10, 51, 400}) {
+            double[] x = normal(n, n);
+            for (int i = 0; i < n / 3; i++) x[i] = x[n - 1 - i]; // ties
+            java.util.Arrays.sort(x); // both then draw the same indices into the same order
+            assertEquals(Bootstrap.interval(x, 9, Bootstrap::median), Bootstrap.median(x, 9), "n = " + n);
+        }
+    }
+
+    @Test
     void widthMatchesTheAsymptoticStandardError() {
         // For n draws of N(0, 1) the sample median has standard error sqrt(pi/2)/sqrt(n) = 1.2533/sqrt(n)
         // and the mean 1/sqrt(n); a 95% interval is about 2 x 1.96 standard errors wide. At n = 400:

@@ -83,9 +83,10 @@ public final class AggregateJob {
         // Each table is written, then read back as the view the next queries use: its plan is then a scan
         // of a few files, not the whole lineage (the matched pairs alone join trial_metrics 26 times).
         write(spark, commits, TRIAL_METRICS, Tables.conform(spark.sql(sql("trial_metrics.sql")), AggregateTables.TRIAL_METRICS));
-        write(spark, commits, TECHNIQUE_DEPTH, Tables.conform(spark.sql(sql("technique_depth.sql")), AggregateTables.TECHNIQUE_DEPTH));
-        write(spark, commits, LAYER_PROFILE, Tables.conform(spark.sql(sql("layer_profile.sql")), AggregateTables.LAYER_PROFILE));
-        spark.sql(effectPairsSql()).createOrReplaceTempView("effect_pairs");
+        List<Axis> varied = variedAxes(spark);
+        write(spark, commits, TECHNIQUE_DEPTH, Tables.conform(spark.sql(sql("technique_depth.sql", varied)), AggregateTables.TECHNIQUE_DEPTH));
+        write(spark, commits, LAYER_PROFILE, Tables.conform(spark.sql(sql("layer_profile.sql", varied)), AggregateTables.LAYER_PROFILE));
+        spark.sql(effectPairsSql(varied)).createOrReplaceTempView("effect_pairs");
         write(spark, commits, TECHNIQUE_EFFECTS, Tables.conform(spark.sql(sql("technique_effects.sql")), AggregateTables.TECHNIQUE_EFFECTS));
         predictions(spark).createOrReplaceTempView("predictions");
         write(spark, commits, THEORY, Tables.conform(spark.sql(sql("theory.sql")), AggregateTables.THEORY));
@@ -134,12 +135,16 @@ public final class AggregateJob {
         return i == null ? null : RowFactory.create(i.estimate(), i.low(), i.high());
     }
 
-    /** A query resource with its placeholders filled in. */
+    /** A query resource with its axis-list placeholders filled in. */
     static String sql(String resource) {
         return resource(resource)
                 .replace("${t.axes}", Columns.axisList("t."))
-                .replace("${axes}", Columns.axisList(""))
-                .replace("${axis_stack}", axisStack());
+                .replace("${axes}", Columns.axisList(""));
+    }
+
+    /** A query resource with its placeholders filled in, {@code ${varied_stack}} with {@link #stack} of {@code varied}. */
+    static String sql(String resource, List<Axis> varied) {
+        return sql(resource).replace("${varied_stack}", stack(varied));
     }
 
     static String resource(String name) {
@@ -156,18 +161,38 @@ public final class AggregateJob {
         return Axis.ordered().stream().filter(a -> a != Axis.DEPTH).toList();
     }
 
-    /** {@code stack(n, 'activation', CAST(activation AS STRING), ...)}: one (axis, value) row per grouping axis. */
-    static String axisStack() {
-        return "stack(" + groupingAxes().size() + ", " + groupingAxes().stream()
+    /**
+     * {@code stack(n, 'activation', CAST(activation AS STRING), ...)}: one (axis, value) row per axis of
+     * {@code axes}; with none, one row of nulls (the queries keep rows whose value is not null).
+     */
+    static String stack(List<Axis> axes) {
+        if (axes.isEmpty()) return "stack(1, CAST(NULL AS STRING), CAST(NULL AS STRING))";
+        return "stack(" + axes.size() + ", " + axes.stream()
                 .map(a -> "'" + a.column() + "', CAST(" + a.column() + " AS STRING)")
                 .collect(Collectors.joining(", ")) + ")";
     }
 
-    /** The matched pairs of every grouping axis, one effect_pairs.sql block per axis, as one query. */
-    static String effectPairsSql() {
+    /**
+     * The grouping axes with more than one value among the trials of the view {@code trial_metrics}: an
+     * axis with one value has no pairs, and each block of the pairs query is a join.
+     */
+    static List<Axis> variedAxes(SparkSession spark) {
+        List<Axis> axes = groupingAxes();
+        Row counts = spark.sql("SELECT " + axes.stream().map(a -> "count(DISTINCT " + a.column() + ")")
+                .collect(Collectors.joining(", ")) + " FROM trial_metrics").first();
+        List<Axis> varied = new ArrayList<>();
+        for (int i = 0; i < axes.size(); i++) if (counts.getLong(i) > 1) varied.add(axes.get(i));
+        return varied;
+    }
+
+    /**
+     * The matched pairs along {@code axes}, one effect_pairs.sql block per axis, as one query. With no
+     * axis, the first grouping axis's block: it pairs nothing, and gives the view its columns.
+     */
+    static String effectPairsSql(List<Axis> axes) {
         String template = resource("effect_pairs.sql");
         List<String> blocks = new ArrayList<>();
-        for (Axis axis : groupingAxes()) {
+        for (Axis axis : axes.isEmpty() ? groupingAxes().subList(0, 1) : axes) {
             List<String> match = new ArrayList<>();
             for (Axis other : Axis.ordered())
                 if (other != axis && other.condition() != axis) match.add("a." + other.column() + " <=> b." + other.column());

@@ -124,9 +124,11 @@ final class AggregateTables {
                 .add("layer_kind", S, "hidden | output")
                 .add("param", S, "W | b (dense), gamma | beta (batch norm), alpha (prelu)")
                 .add("phase", S, "init = step 0; early = recorded steps up to half of training; late = the rest")
-                .add("trials", L, "trials contributing (each with its median over the phase's recorded steps)");
-        lp.spread("grad_l2", "each trial's median gradient L2 norm (mean-loss gradient) of this tensor in this phase")
-                .spread("update_ratio", "each trial's median update:parameter ratio ||delta theta|| / ||theta|| of this tensor in this phase");
+                .add("trials", L, "trials contributing (each with the geometric mean of its statistic over the phase's recorded steps)");
+        lp.spread("grad_l2", "each trial's geometric mean over the phase of the gradient L2 norm (mean-loss gradient) of this tensor "
+                        + "(0 if a step recorded 0)")
+                .spread("update_ratio", "each trial's geometric mean over the phase of the update:parameter ratio ||delta theta|| / ||theta|| "
+                        + "of this tensor (0 if a step recorded 0)");
         LAYER_PROFILE = lp.build();
 
         Cols te = new Cols().study()

@@ -158,7 +158,9 @@ final class Commits {
     void replaceDerived(String table, Dataset<Row> rows) {
         try {
             Path st = staging("derived-" + table);
-            rows.drop(TrialsTable.STUDY).coalesce(1).write().option("compression", CODEC).parquet(st.toString());
+            // One file; repartition, not coalesce: coalesce(1) would run the query's last stage (a
+            // 10M-row aggregation for some tables) in a single task.
+            rows.drop(TrialsTable.STUDY).repartition(1).write().option("compression", CODEC).parquet(st.toString());
             for (FileStatus f : list(st)) if (!f.getPath().getName().startsWith("part-")) fs.delete(f.getPath(), false);
             Path target = partition(table);
             fs.mkdirs(target.getParent());

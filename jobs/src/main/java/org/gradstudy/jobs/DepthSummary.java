@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The {@code depth_summary} table: gradient depth attenuation and outcome rates grouped by every axis,
- * computed in Spark SQL from the {@code trials} and {@code layer_stats} views (see depth_summary.sql).
+ * computed in Spark SQL from the {@code trial_metrics} view (see depth_summary.sql).
  */
 public final class DepthSummary {
     public static final String NAME = "depth_summary";
@@ -59,7 +59,7 @@ public final class DepthSummary {
     /** The SQL text, with the axis columns filled in. */
     static String sql() { return AggregateJob.sql("depth_summary.sql"); }
 
-    /** Computes the summary from the views {@code trials} and {@code layer_stats} registered in {@code spark}. */
+    /** Computes the summary from the view {@code trial_metrics} registered in {@code spark}. */
     public static Dataset<Row> compute(SparkSession spark) {
         return Tables.conform(spark.sql(sql()), SCHEMA);
     }

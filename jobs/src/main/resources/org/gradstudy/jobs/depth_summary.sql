@@ -5,49 +5,30 @@
 -- above 0 = exploding. "init" is step 0; "train" is the trial's median over its recorded steps > 0.
 -- Medians and 10th/90th percentiles are across the trials (seeds) of the group; the per-layer factor
 -- is 10^(median log10 r / (depth - 1)). ${axes} is replaced by the axis columns.
-WITH hidden AS (
-  SELECT study, trial_id, step, param,
-         max(CASE WHEN layer = 1 THEN grad_l2 END) AS g_first,
-         max(CASE WHEN layer = depth THEN grad_l2 END) AS g_last
-  FROM layer_stats
-  WHERE layer_kind = 'hidden' AND depth >= 2
-  GROUP BY study, trial_id, step, param
-),
-atten AS (
-  SELECT study, trial_id, param, step,
-         CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END AS log10_atten
-  FROM hidden
-),
-per_trial AS (
-  SELECT study, trial_id,
-         max(CASE WHEN param = 'W' AND step = 0 THEN log10_atten END) AS w_init,
-         percentile(CASE WHEN param = 'W' AND step > 0 THEN log10_atten END, 0.5) AS w_train,
-         max(CASE WHEN param = 'b' AND step = 0 THEN log10_atten END) AS b_init,
-         percentile(CASE WHEN param = 'b' AND step > 0 THEN log10_atten END, 0.5) AS b_train
-  FROM atten
-  GROUP BY study, trial_id
+-- Read from trial_metrics (one row per trial, every trial of the study, with the per-trial
+-- attenuations defined as above), so layer_stats is scanned once per aggregation, by trial_metrics.sql.
+WITH g AS (
+  SELECT study, ${axes},
+         count(*) AS trials,
+         avg(CASE WHEN status = 'ok' THEN 1.0 ELSE 0.0 END) AS ok_rate,
+         avg(CASE WHEN status = 'diverged' THEN 1.0 ELSE 0.0 END) AS diverged_rate,
+         avg(CASE WHEN status = 'failed' THEN 1.0 ELSE 0.0 END) AS failed_rate,
+         -- one exact percentile aggregate per column, at (p10, median, p90)
+         percentile(w_log10_atten_init, array(0.1, 0.5, 0.9)) AS w_init,
+         percentile(w_log10_atten_train, array(0.1, 0.5, 0.9)) AS w_train,
+         percentile(b_log10_atten_init, array(0.1, 0.5, 0.9)) AS b_init,
+         percentile(b_log10_atten_train, array(0.1, 0.5, 0.9)) AS b_train,
+         percentile(train_loss, 0.5) AS train_loss_median,
+         percentile(test_accuracy, 0.5) AS test_accuracy_median
+  FROM trial_metrics
+  GROUP BY study, ${axes}
 )
-SELECT t.study, ${t.axes},
-       count(*) AS trials,
-       avg(CASE WHEN t.status = 'ok' THEN 1.0 ELSE 0.0 END) AS ok_rate,
-       avg(CASE WHEN t.status = 'diverged' THEN 1.0 ELSE 0.0 END) AS diverged_rate,
-       avg(CASE WHEN t.status = 'failed' THEN 1.0 ELSE 0.0 END) AS failed_rate,
-       percentile(p.w_init, 0.5) AS w_log10_atten_init_median,
-       percentile(p.w_init, 0.1) AS w_log10_atten_init_p10,
-       percentile(p.w_init, 0.9) AS w_log10_atten_init_p90,
-       percentile(p.w_train, 0.5) AS w_log10_atten_train_median,
-       percentile(p.w_train, 0.1) AS w_log10_atten_train_p10,
-       percentile(p.w_train, 0.9) AS w_log10_atten_train_p90,
-       power(10, percentile(p.w_init, 0.5) / (t.depth - 1)) AS w_layer_factor_init,
-       percentile(p.b_init, 0.5) AS b_log10_atten_init_median,
-       percentile(p.b_init, 0.1) AS b_log10_atten_init_p10,
-       percentile(p.b_init, 0.9) AS b_log10_atten_init_p90,
-       percentile(p.b_train, 0.5) AS b_log10_atten_train_median,
-       percentile(p.b_train, 0.1) AS b_log10_atten_train_p10,
-       percentile(p.b_train, 0.9) AS b_log10_atten_train_p90,
-       power(10, percentile(p.b_init, 0.5) / (t.depth - 1)) AS b_layer_factor_init,
-       percentile(t.train_loss, 0.5) AS train_loss_median,
-       percentile(t.test_accuracy, 0.5) AS test_accuracy_median
-FROM trials t
-LEFT JOIN per_trial p ON t.study = p.study AND t.trial_id = p.trial_id
-GROUP BY t.study, ${t.axes}
+SELECT study, ${axes}, trials, ok_rate, diverged_rate, failed_rate,
+       w_init[1] AS w_log10_atten_init_median, w_init[0] AS w_log10_atten_init_p10, w_init[2] AS w_log10_atten_init_p90,
+       w_train[1] AS w_log10_atten_train_median, w_train[0] AS w_log10_atten_train_p10, w_train[2] AS w_log10_atten_train_p90,
+       power(10, w_init[1] / (depth - 1)) AS w_layer_factor_init,
+       b_init[1] AS b_log10_atten_init_median, b_init[0] AS b_log10_atten_init_p10, b_init[2] AS b_log10_atten_init_p90,
+       b_train[1] AS b_log10_atten_train_median, b_train[0] AS b_log10_atten_train_p10, b_train[2] AS b_log10_atten_train_p90,
+       power(10, b_init[1] / (depth - 1)) AS b_layer_factor_init,
+       train_loss_median, test_accuracy_median
+FROM g

@@ -2,15 +2,12 @@
 -- value at that depth, whatever its other axes. Only axes the study varies appear. Medians and
 -- 10th/90th percentiles are across trials (exact, linear interpolation); rates are shares of the trials
 -- (vanishing/exploding among trials with statistics, diverged/failed among all).
--- ${axis_stack} turns each trial into one row per axis: (axis, value).
+-- ${varied_stack} turns each trial into one (axis, value) row per axis the study varies.
 WITH long AS (
   SELECT m.*, s.axis, s.value
   FROM trial_metrics m
-  LATERAL VIEW ${axis_stack} s AS axis, value
+  LATERAL VIEW ${varied_stack} s AS axis, value
   WHERE s.value IS NOT NULL
-),
-varied AS (
-  SELECT study, axis FROM long GROUP BY study, axis HAVING count(DISTINCT value) > 1
 )
 SELECT l.study, l.axis, l.value, l.depth,
        count(*) AS trials,
@@ -44,5 +41,4 @@ SELECT l.study, l.axis, l.value, l.depth,
        first(exploding_log10) AS exploding_log10,
        first(relative_gradient_log10) AS relative_gradient_log10
 FROM long l
-JOIN varied v ON l.study = v.study AND l.axis = v.axis
 GROUP BY l.study, l.axis, l.value, l.depth

@@ -105,6 +105,48 @@ class AggregateJobTest {
     }
 
     @Test
+    void layerProfileRecomputesFromLayerStats() {
+        // Recorded steps 0, 5, 10, 15, 20 of 20: init = 0, early = 5 and 10 (up to half), late = 15 and 20.
+        // Each trial contributes the geometric mean of its phase's values; then percentiles across trials.
+        Map<String, Row> trials = new HashMap<>();
+        for (Row t : rows("trial_metrics", "study = 'agg'", "trial_id")) trials.put(t.getAs("trial_id"), t);
+        Map<String, List<Double>> late = new HashMap<>(); // trial -> grad_l2 of layer 1's W at steps 15 and 20
+        for (Row r : spark.sql("SELECT trial_id, step, grad_l2 FROM parquet.`" + wh.table("layer_stats")
+                + "` WHERE layer = 1 AND param = 'W' AND step > 10").collectAsList())
+            late.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getDouble(2));
+        List<Row> lp = rows("layer_profile", "study = 'agg' AND layer = 1 AND param = 'W' AND phase = 'late'", "axis, value, depth");
+        assertEquals(8, lp.size(), "2 varied axes x 2 values x 2 depths");
+        for (Row r : lp) {
+            String axis = r.getAs("axis"), value = r.getAs("value");
+            int depth = r.getAs("depth");
+            List<Double> xs = new ArrayList<>();
+            late.forEach((id, g) -> {
+                Row t = trials.get(id);
+                if (t.getAs(axis).equals(value) && t.<Integer>getAs("depth") == depth) {
+                    assertEquals(2, g.size(), id);
+                    xs.add(Math.sqrt(g.get(0) * g.get(1)));
+                }
+            });
+            assertEquals(6L, r.<Long>getAs("trials"), "the other axis's 2 values x 3 seeds");
+            // 1e-12 relative: the query takes 10^(mean log10), not the square root of the product
+            assertEquals(percentile(xs, 0.5), r.<Double>getAs("grad_l2_median"), 1e-12 * percentile(xs, 0.5), r.toString());
+            assertEquals(percentile(xs, 0.1), r.<Double>getAs("grad_l2_p10"), 1e-12 * percentile(xs, 0.1), r.toString());
+            assertEquals(percentile(xs, 0.9), r.<Double>getAs("grad_l2_p90"), 1e-12 * percentile(xs, 0.9), r.toString());
+            assertEquals("hidden", r.getAs("layer_kind"));
+        }
+        assertEquals(Set.of("init", "early", "late"), new TreeSet<>(rows("layer_profile", "study = 'agg'", "phase").stream()
+                .map(r -> r.<String>getAs("phase")).toList()));
+    }
+
+    /** The q-quantile with linear interpolation between order statistics at (n - 1) q (Spark's percentile). */
+    static double percentile(List<Double> xs, double q) {
+        double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double pos = (s.length - 1) * q;
+        int lo = (int) Math.floor(pos), hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+
+    @Test
     void effectsPairEachTrialWithItsTwin() {
         List<Row> te = rows("technique_effects", "study = 'agg'", "axis, depth");
         assertEquals(4, te.size(), "activation relu vs sigmoid and init he vs xavier, at 2 depths");
