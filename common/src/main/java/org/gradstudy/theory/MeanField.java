@@ -1,7 +1,5 @@
 package org.gradstudy.theory;
 
-import org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator;
-import org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory;
 import org.gradstudy.engine.NetworkFactory;
 import org.gradstudy.study.Activation;
 
@@ -14,8 +12,20 @@ import java.util.function.DoubleUnaryOperator;
  * variance fixed point q* = s E[phi(sqrt(q*) z)^2]. The norm changes by sqrt(chi) per layer.
  */
 public final class MeanField {
-    private static final GaussIntegrator[] HALVES = {
-            new GaussIntegratorFactory().legendre(200, -12, 0), new GaussIntegratorFactory().legendre(200, 0, 12)};
+    /** Points of the Gauss-Legendre rule on each side of 0, over [-12, 0] and [0, 12]. */
+    static final int POINTS = 200;
+    /** Nodes z_k and weights w_k * density(z_k) of both halves: E[f(z)] = sum_k W_k f(Z_k). */
+    private static final double[] Z = new double[2 * POINTS], W = new double[2 * POINTS];
+
+    static {
+        double[][] rule = legendre(POINTS);
+        for (int half = 0; half < 2; half++)
+            for (int k = 0; k < POINTS; k++) {
+                double z = half == 0 ? -6 + 6 * rule[0][k] : 6 + 6 * rule[0][k];
+                Z[half * POINTS + k] = z;
+                W[half * POINTS + k] = 6 * rule[1][k] * Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+            }
+    }
 
     private MeanField() {}
 
@@ -100,9 +110,36 @@ public final class MeanField {
     /** E[f(z)] for z ~ N(0, 1), by Gauss-Legendre on each side of 0 (activations have kinks there). */
     static double gaussianMean(DoubleUnaryOperator f) {
         double sum = 0;
-        for (GaussIntegrator g : HALVES)
-            sum += g.integrate(z -> f.applyAsDouble(z) * Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI));
+        for (int k = 0; k < Z.length; k++) sum += W[k] * f.applyAsDouble(Z[k]);
         return sum;
+    }
+
+    /**
+     * The n-point Gauss-Legendre rule on [-1, 1], {nodes, weights}: the roots of P_n by Newton's method
+     * from Chebyshev-like guesses, weights 2 / ((1 - x^2) P_n'(x)^2). The same rule as commons-math's
+     * factory, without its cost of building every rule below n (seconds for n = 200, once per JVM).
+     */
+    static double[][] legendre(int n) {
+        double[] x = new double[n], w = new double[n];
+        for (int i = 0; i < (n + 1) / 2; i++) {
+            double z = Math.cos(Math.PI * (i + 0.75) / (n + 0.5)), dp = 0;
+            for (int iteration = 0; iteration < 100; iteration++) {
+                double p = 1, previous = 0; // P_j(z), P_{j-1}(z) by the three-term recurrence
+                for (int j = 1; j <= n; j++) {
+                    double older = previous;
+                    previous = p;
+                    p = ((2 * j - 1) * z * previous - (j - 1) * older) / j;
+                }
+                dp = n * (z * p - previous) / (z * z - 1);
+                double step = p / dp;
+                z -= step;
+                if (Math.abs(step) <= 1e-16) break;
+            }
+            x[i] = -z;
+            x[n - 1 - i] = z;
+            w[i] = w[n - 1 - i] = 2 / ((1 - z * z) * dp * dp);
+        }
+        return new double[][] {x, w};
     }
 
     static double value(Activation a, double h) {

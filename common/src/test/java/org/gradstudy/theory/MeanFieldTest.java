@@ -21,4 +21,19 @@ class MeanFieldTest {
         // tanh with s = 1: q* = 0 is the fixed point, where tanh' = 1, so chi -> 1 (slowly approached).
         assertEquals(1.0, MeanField.chi(Activation.TANH, 1), 0.05);
     }
+
+    @Test
+    void legendreRuleIsCommonsMathsRule() {
+        // Same nodes and weights as commons-math's (slow) factory, to rounding: both are the roots of
+        // P_200 polished by Newton's method, weights from P_200'.
+        var reference = new org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory().legendre(MeanField.POINTS);
+        double[][] rule = MeanField.legendre(MeanField.POINTS);
+        for (int k = 0; k < MeanField.POINTS; k++) {
+            assertEquals(reference.getPoint(k), rule[0][k], 1e-14, "node " + k);
+            assertEquals(reference.getWeight(k), rule[1][k], 1e-14, "weight " + k);
+        }
+        // Gaussian moments: E[z^2] = 1, E[z^4] = 3 (the tails beyond |z| = 12 weigh under 1e-32).
+        assertEquals(1.0, MeanField.gaussianMean(z -> z * z), 1e-13);
+        assertEquals(3.0, MeanField.gaussianMean(z -> z * z * z * z), 1e-12);
+    }
 }

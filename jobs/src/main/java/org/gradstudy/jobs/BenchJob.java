@@ -113,7 +113,7 @@ public final class BenchJob {
             if (rows != null && rows < 1000 || trials != null && trials < 20 || rssTrials != null && rssTrials < 20)
                 throw new BadInputException("--rows must be >= 1000, --trials and --rss-trials >= 20");
             return new Options(quick, sections, work, quick ? 3 : 10, quick ? 5 : 10, quick ? 3 : 5,
-                    trials != null ? trials : quick ? 40 : 500, quick ? 10 : 30,
+                    trials != null ? trials : quick ? 40 : 500, quick ? 10 : 100,
                     rssTrials != null ? rssTrials : quick ? 200 : 2000, rows != null ? rows : quick ? 200_000 : 10_000_000,
                     quick ? 20 : 200, python, peerScript);
         }
@@ -368,14 +368,16 @@ public final class BenchJob {
             for (int from = 0; from < trials.size(); from += chunk) {
                 List<TrialConfig> part = trials.subList(from, Math.min(trials.size(), from + chunk));
                 Dataset<Row> trialRows = spark.createDataFrame(syntheticTrials(part), TrialsTable.SCHEMA);
-                // As a real batch: each trial's rows in one file, max(1, trials / 100) files.
-                Dataset<Row> stats = syntheticStats(spark, part, study).repartition(Math.max(1, part.size() / 100), col(TrialsTable.TRIAL_ID));
+                // As a real batch: each trial's rows together in one file, by step, layer and param (the probe's
+                // order), max(1, trials / 100) files.
+                Dataset<Row> stats = syntheticStats(spark, part, study).repartition(Math.max(1, part.size() / 100), col(TrialsTable.TRIAL_ID))
+                        .sortWithinPartitions(LayerStatsTable.TRIAL_ID, LayerStatsTable.STEP, LayerStatsTable.LAYER, LayerStatsTable.PARAM);
                 commits.commit("bench-" + (from / chunk) + "-final", trialRows, stats);
             }
             double writeSecs = (System.nanoTime() - t0) / 1e9;
             long rows = spark.read().parquet(wh.table(LayerStatsTable.NAME)).count();
             long bytes = bytes(spark, wh.table(LayerStatsTable.NAME));
-            out.printf("   wrote %,d layer_stats rows in %.1f s: %,d bytes on disk, %.1f bytes per row (%s, sorted by trial, step, layer, param)%n",
+            out.printf("   wrote %,d layer_stats rows in %.1f s: %,d bytes on disk, %.1f bytes per row (%s, trial by trial, by step, layer, param)%n",
                     rows, writeSecs, bytes, (double) bytes / rows, Commits.CODEC);
             for (int i = 0; i < (o.quick() ? 1 : 2); i++) {
                 long a0 = System.nanoTime();
@@ -389,14 +391,15 @@ public final class BenchJob {
             // Two partitions in generation order (trial, step, layer, param), as the probe produces them.
             Dataset<Row> rowsSample = syntheticStats(spark, sample, study).coalesce(2).drop(TrialsTable.STUDY).cache();
             long n = rowsSample.count();
-            String before = dir.resolve("before").toString(), zstdOnly = dir.resolve("zstd-unsorted").toString(), after = dir.resolve("after").toString();
+            String before = dir.resolve("before").toString(), sorted = dir.resolve("zstd-sorted").toString(), after = dir.resolve("after").toString();
             rowsSample.write().parquet(before); // what Commits wrote before: Spark's defaults (snappy), generation order
-            rowsSample.write().option("compression", Commits.CODEC).parquet(zstdOnly);
+            rowsSample.sortWithinPartitions(LayerStatsTable.TRIAL_ID, LayerStatsTable.STEP, LayerStatsTable.LAYER, LayerStatsTable.PARAM)
+                    .write().option("compression", Commits.CODEC).parquet(sorted);
             Commits.writeLayerStats(rowsSample, after);
             rowsSample.unpersist();
-            out.printf("   Parquet bytes per layer_stats row, same %,d rows: before (Spark defaults: snappy) %.1f; zstd alone %.1f; "
-                            + "gradstudy's writer (zstd, sorted) %.1f%n", n, (double) bytes(spark, before) / n,
-                    (double) bytes(spark, zstdOnly) / n, (double) bytes(spark, after) / n);
+            out.printf("   Parquet bytes per layer_stats row, same %,d rows: Spark's defaults (snappy) %.1f; "
+                            + "gradstudy's writer (zstd, generation order) %.1f; zstd sorted again by trial, step, layer, param %.1f%n", n,
+                    (double) bytes(spark, before) / n, (double) bytes(spark, after) / n, (double) bytes(spark, sorted) / n);
         } finally {
             spark.stop();
         }

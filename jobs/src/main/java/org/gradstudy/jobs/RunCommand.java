@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
     double maxFailureRate;
 
     @Option(names = "--commit-every", paramLabel = "N", defaultValue = "0",
-            description = "trials per atomically committed batch (default: automatic, 4 x parallelism to 500)")
+            description = "trials per atomically committed batch (default: automatic, about a minute of work at the measured rate, 2 x parallelism to 500)")
     int commitEvery;
 
     @Override

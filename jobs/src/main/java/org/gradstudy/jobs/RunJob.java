@@ -177,6 +177,15 @@ public final class RunJob {
     static final class Batches implements AutoCloseable {
         /** Batches submitted but not yet committed: the running one and the next. */
         static final int IN_FLIGHT = 2;
+        /**
+         * Automatic batches aim at this much work each, at the rate measured so far in the run: a commit
+         * costs the driver a second or two of CPU (on a 2-core machine, taken from the trials), so batches of
+         * a fixed handful of trials spent 30-40% of a short study committing; a crash loses at most this
+         * much work (times {@link #IN_FLIGHT}).
+         */
+        static final double AUTO_BATCH_SECONDS = 60;
+        /** Automatic batches hold at most this many trials: a batch's results are cached until committed. */
+        static final int AUTO_BATCH_MAX = 500;
         /** Scheduler pools (spark.scheduler.mode FAIR): commits before trials. */
         static final String TRIALS_POOL = "gradstudy-trials", COMMIT_POOL = "gradstudy-commit";
 
@@ -189,7 +198,8 @@ public final class RunJob {
         private final Options opts;
         private final String runId, study;
         private final long started, timeoutMs;
-        private final int autoBatch;
+        private final int parallelism;
+        private long firstSubmit;
         long ok, diverged, failed, timeout, ran;
         int batchNo;
         Exit exit;
@@ -213,13 +223,23 @@ public final class RunJob {
             this.study = study.name();
             this.started = started;
             this.timeoutMs = (long) (opts.trialTimeoutSeconds() * 1000);
-            int parallelism = Math.max(1, jsc.defaultParallelism());
-            this.autoBatch = Math.max(4 * parallelism, (int) Math.min(500, (toRun + 19) / 20));
+            this.parallelism = Math.max(1, jsc.defaultParallelism());
+        }
+
+        /**
+         * The next automatic batch size: {@link #AUTO_BATCH_SECONDS} of work at the rate trials finished
+         * so far in this run, between 2 trials per core (until a rate is known) and {@link #AUTO_BATCH_MAX}.
+         */
+        int autoBatch() {
+            long done = finished.value();
+            double seconds = (System.currentTimeMillis() - firstSubmit) / 1000.0;
+            if (firstSubmit == 0 || done < parallelism || seconds <= 0) return 2 * parallelism;
+            return (int) Math.max(2 * parallelism, Math.min(AUTO_BATCH_MAX, Math.round(done / seconds * AUTO_BATCH_SECONDS)));
         }
 
         /** Runs {@code trials} (batch size {@code batchSize}, 0 = the options' or automatic); false if stopped early. */
         boolean run(List<TrialConfig> trials, int batchSize) {
-            int size = batchSize > 0 ? batchSize : opts.batchSize() > 0 ? opts.batchSize() : autoBatch;
+            int fixed = batchSize > 0 ? batchSize : opts.batchSize();
             Deque<InFlight> inFlight = new ArrayDeque<>();
             int from = 0;
             try {
@@ -230,6 +250,7 @@ public final class RunJob {
                             reason = "--max-minutes " + opts.maxMinutes() + " reached";
                             break;
                         }
+                        int size = fixed > 0 ? fixed : autoBatch();
                         List<TrialConfig> slice = trials.subList(from, Math.min(trials.size(), from + size));
                         from += slice.size();
                         inFlight.add(submit(slice));
@@ -254,6 +275,7 @@ public final class RunJob {
 
         /** Submits one batch's Spark job (one trial per task) without waiting for it. */
         private InFlight submit(List<TrialConfig> slice) {
+            if (firstSubmit == 0) firstSubmit = System.currentTimeMillis();
             int batch = batchNo++;
             String group = "gradstudy-" + runId + "-batch-" + batch;
             jsc.setJobGroup(group, "gradstudy " + study + " batch " + batch + ": " + slice.size() + " trials", false);

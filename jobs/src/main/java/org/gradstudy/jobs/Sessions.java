@@ -20,6 +20,9 @@ public final class Sessions {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             conf.set("spark.ui.enabled", Boolean.toString(ui));
+            // 200 shuffle partitions (Spark's default, sized for clusters) cost every small query of a
+            // run's aggregation 200 shuffle files per map task here; a few per core is plenty in one JVM.
+            conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(4 * Runtime.getRuntime().availableProcessors()));
         }
         // Study names like "2024" must stay strings when tables are read back by partition.
         conf.setIfMissing("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
