@@ -29,7 +29,7 @@ import java.util.Map;
  * </ol>
  * Recorded: the schedule's steps and the first non-finite step.
  *
- * <p>Cost: a step that is not recorded costs one native reduction (the non-finite check) and, with global or
+ * <p>Cost: a step that is not recorded costs one pass over the flat gradient (the non-finite check) and, with global or
  * layer clipping, one pass over the gradient; a recorded step reads each gradient, parameter and update
  * tensor once into a reusable buffer. Per-step state lives in arrays allocated once per trial.
  */
@@ -97,9 +97,7 @@ public final class GradientProbe extends BaseTrainingListener {
         double scale = 1.0 / batchSize;
         boolean nonFinite = !Double.isFinite(loss);
         if (!nonFinite) {
-            // One native reduction finds NaN/Inf cheaply; an infinite sum of finite values is re-checked exactly.
-            INDArray flat = gradient.gradient();
-            if (!Double.isFinite(flat.sumNumber().doubleValue())) nonFinite = TensorStats.of(flat, 1, Double.POSITIVE_INFINITY, scratch).nonFinite() > 0;
+            nonFinite = !TensorStats.allFinite(gradient.gradient(), scratch);
         }
         boolean record = schedule.get(step) || nonFinite;
         double valueClip = clipping == Clipping.VALUE ? threshold : Double.POSITIVE_INFINITY;

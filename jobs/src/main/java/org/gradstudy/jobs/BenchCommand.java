@@ -33,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--trials", paramLabel = "N", description = "trials of the throughput study (default: 500; --quick 40)")
     Integer trials;
 
-    @Option(names = "--rss-trials", paramLabel = "N", description = "tiny trials of the rss section (default: 2000; --quick 200)")
+    @Option(names = "--rss-trials", paramLabel = "N", description = "tiny trials of the rss section, 20 to 16000 (default: 2000; --quick 200)")
     Integer rssTrials;
 
     @Option(names = "--python", paramLabel = "CMD", description = "python3 with torch for the peer section (default: /usr/bin/python3, then python3 on the PATH)")

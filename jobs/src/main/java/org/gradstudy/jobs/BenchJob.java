@@ -110,8 +110,8 @@ public final class BenchJob {
                    int trials, int trialSteps, int rssTrials, long rows, int peerIters, String python, java.nio.file.Path peerScript) {
         static Options of(boolean quick, Set<Section> sections, java.nio.file.Path work, Long rows, Integer trials, Integer rssTrials,
                           String python, java.nio.file.Path peerScript) {
-            if (rows != null && rows < 1000 || trials != null && trials < 20 || rssTrials != null && rssTrials < 20)
-                throw new BadInputException("--rows must be >= 1000, --trials and --rss-trials >= 20");
+            if (rows != null && rows < 1000 || trials != null && trials < 20 || rssTrials != null && (rssTrials < 20 || rssTrials > 16000))
+                throw new BadInputException("--rows must be >= 1000, --trials >= 20, --rss-trials from 20 to 16000");
             return new Options(quick, sections, work, quick ? 3 : 10, quick ? 5 : 10, quick ? 3 : 5,
                     trials != null ? trials : quick ? 40 : 500, quick ? 10 : 100,
                     rssTrials != null ? rssTrials : quick ? 200 : 2000, rows != null ? rows : quick ? 200_000 : 10_000_000,
@@ -283,13 +283,16 @@ public final class BenchJob {
     // ---------------------------------------------------------------- rss
 
     void rss(java.nio.file.Path dir) {
-        int replicates = Math.max(1, o.rssTrials() / 2);
-        out.printf("%n== rss: this JVM's VmRSS (the executor, in local mode) over %d tiny trials on local[2] (depth 2, width 16, 20 steps)%n",
-                2 * replicates);
+        // A study holds at most 1000 replicates of a point: past 2000 trials, widths 16, 15, ... are added.
+        int widths = (o.rssTrials() + 1999) / 2000, replicates = Math.max(1, o.rssTrials() / (2 * widths));
+        StringBuilder widthList = new StringBuilder();
+        for (int w = 0; w < widths; w++) widthList.append(w == 0 ? "" : ", ").append(16 - w);
+        out.printf("%n== rss: this JVM's VmRSS (the executor, in local mode) over %d tiny trials on local[2] (depth 2, width %s, 20 steps)%n",
+                2L * widths * replicates, widthList);
         MachineLoad load = MachineLoad.start();
         SparkSession spark = session("local[2]");
         try {
-            String text = "name = bench-rss\nseed = 5\nreplicates = " + replicates + "\naxes { activation = [relu, tanh], depth = [2], width = [16] }\n"
+            String text = "name = bench-rss\nseed = 5\nreplicates = " + replicates + "\naxes { activation = [relu, tanh], depth = [2], width = [" + widthList + "] }\n"
                     + "training { steps = 20, batch-size = 16, samples = 128 }\nprobe { every = 5 }\n";
             TaskSpan span = new TaskSpan();
             spark.sparkContext().addSparkListener(span);
@@ -297,7 +300,7 @@ public final class BenchJob {
             RunJob.run(spark, parse(text), new Warehouse(dir.toString()));
             rss.stop();
             spark.sparkContext().removeSparkListener(span);
-            long total = 2L * replicates;
+            long total = 2L * widths * replicates;
             List<long[]> samples = new ArrayList<>(); // {trials done, rss, heap committed} while trials ran
             for (long[] s : rss.samples()) if (s[0] > 0 && s[0] < total) samples.add(s);
             out.printf("   %8s %10s %16s%n", "trials", "RSS MB", "heap committed");

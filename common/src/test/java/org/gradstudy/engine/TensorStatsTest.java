@@ -1,0 +1,103 @@
+package org.gradstudy.engine;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one-pass statistics against the max-scaled two-pass ones they fall back to. */
+class TensorStatsTest {
+
+    /** The scaled two-pass statistics of {@code v} (the reference: no square can underflow or overflow). */
+    private static TensorStats reference(INDArray v, double scale, double clip) {
+        TensorStats.Scratch s = new TensorStats.Scratch();
+        double[] buf = s.load(v);
+        return TensorStats.scaled(buf.clone(), s.size(), scale, clip);
+    }
+
+    /**
+     * Sums of 65,536 terms in a different order differ by at most about n * 2^-53 relative in the worst
+     * case, ~1e-11, and by sqrt(n) * 2^-53 ~ 3e-14 typically: 1e-10 bounds the worst case.
+     */
+    private static void assertSame(TensorStats want, TensorStats got) {
+        double tol = 1e-10;
+        assertEquals(want.n(), got.n());
+        assertEquals(want.l2(), got.l2(), tol * want.l2(), "l2");
+        assertEquals(want.meanAbs(), got.meanAbs(), tol * want.meanAbs(), "meanAbs");
+        assertEquals(want.maxAbs(), got.maxAbs(), 0, "maxAbs");
+        assertEquals(want.std(), got.std(), tol * want.std(), "std");
+        assertEquals(want.zeroFraction(), got.zeroFraction(), 0, "zeroFraction");
+        assertEquals(want.nonFinite(), got.nonFinite(), "nonFinite");
+        assertEquals(want.clippedL2(), got.clippedL2(), tol * want.clippedL2(), "clippedL2");
+    }
+
+    @Test
+    void onePassMatchesTheScaledPassesAtOrdinaryMagnitudes() {
+        Nd4j.getRandom().setSeed(11);
+        for (double magnitude : new double[] {1e-140, 1e-8, 1, 1e140}) {
+            INDArray v = Nd4j.randn(DataType.DOUBLE, 256, 256).addi(0.3).muli(magnitude);
+            v.putScalar(7, 0.0);
+            assertSame(reference(v, 1.0 / 64, Double.POSITIVE_INFINITY), TensorStats.of(v, 1.0 / 64));
+            assertSame(reference(v, 1.0 / 64, 0.01 * magnitude), TensorStats.of(v, 1.0 / 64, 0.01 * magnitude));
+            assertEquals(reference(v, 1, Double.POSITIVE_INFINITY).l2(), TensorStats.l2(v, new TensorStats.Scratch()), 1e-10 * v.norm2Number().doubleValue());
+        }
+    }
+
+    @Test
+    void extremeMagnitudesAndNonFiniteElementsTakeTheScaledPasses() {
+        INDArray tiny = Nd4j.createFromArray(3e-200, -4e-200, 0.0);
+        assertEquals(5e-200, TensorStats.of(tiny, 1).l2(), 1e-214); // each square is 0 in double: 9e-400
+        assertEquals(5e-200, TensorStats.l2(tiny, new TensorStats.Scratch()), 1e-214);
+        // mean -1e-200 / 3; deviations 10/3, -11/3, 1/3 (x 1e-200): variance 222/27 x 1e-400
+        assertEquals(Math.sqrt(222.0 / 27) * 1e-200, TensorStats.of(tiny, 1).std(), 1e-214);
+        INDArray huge = Nd4j.createFromArray(3e200, -4e200);
+        assertEquals(5e200, TensorStats.of(huge, 1).l2(), 1e186); // each square overflows: 9e400
+        assertEquals(5e200, TensorStats.l2(huge, new TensorStats.Scratch()), 1e186);
+        INDArray withInf = Nd4j.createFromArray(3.0, Double.POSITIVE_INFINITY, -4.0, Double.NaN);
+        TensorStats s = TensorStats.of(withInf, 1);
+        assertEquals(2, s.nonFinite());
+        assertEquals(5.0, s.l2(), 1e-15);
+        assertEquals(5.0, TensorStats.l2(withInf, new TensorStats.Scratch()), 1e-15);
+    }
+
+    @Test
+    void anAllEqualTensorHasARoundingSizedStd() {
+        // The symmetric verdict compares std to 1e-7 of mean|g|: sq/n - mean^2 alone would leave ~1e-8, and
+        // deviations from a computed mean ~1e-13 (the mean's own rounding); from an element they are exact.
+        INDArray v = Nd4j.valueArrayOf(new long[] {256, 256}, 0.7123456789, DataType.DOUBLE);
+        TensorStats s = TensorStats.of(v, 1);
+        assertEquals(0.0, s.std(), 0);
+        assertEquals(0.7123456789 * 256, s.l2(), 1e-10 * 182.4); // n * 2^-53 relative at worst, as above
+    }
+
+    @Test
+    void viewsAndFloatTensorsAreReadFromTheirOwnFirstElement() {
+        Nd4j.getRandom().setSeed(12);
+        INDArray flat = Nd4j.randn(DataType.DOUBLE, 1, 1000);
+        INDArray view = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(300, 700));
+        assertSame(reference(view.dup(), 1, Double.POSITIVE_INFINITY), TensorStats.of(view, 1));
+        INDArray f = flat.castTo(DataType.FLOAT).get(NDArrayIndex.point(0), NDArrayIndex.interval(300, 700));
+        TensorStats fs = TensorStats.of(f, 1), ds = TensorStats.of(view, 1);
+        assertEquals(ds.l2(), fs.l2(), 1e-6 * ds.l2()); // float rounding of each element: 2^-24 relative
+    }
+
+    @Test
+    void allFiniteFindsAnyNonFiniteElementAndNeverOverflows() {
+        TensorStats.Scratch s = new TensorStats.Scratch();
+        INDArray big = Nd4j.valueArrayOf(new long[] {1, 40_000}, 1e308, DataType.DOUBLE); // sums to +inf, all finite
+        assertTrue(TensorStats.allFinite(big, s));
+        for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN})
+            for (int at : new int[] {0, 16_383, 16_384, 39_999}) { // first element, either side of a chunk boundary, last
+                INDArray v = Nd4j.zeros(DataType.DOUBLE, 1, 40_000);
+                v.putScalar(at, bad);
+                assertFalse(TensorStats.allFinite(v, s), bad + " at " + at);
+                assertFalse(TensorStats.allFinite(v.castTo(DataType.FLOAT), s), "float " + bad + " at " + at);
+            }
+        assertTrue(TensorStats.allFinite(Nd4j.zeros(DataType.FLOAT, 1, 40_000), s));
+    }
+}
