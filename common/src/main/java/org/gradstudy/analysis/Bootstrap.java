@@ -85,10 +85,18 @@ public final class Bootstrap {
     }
 
     /** The q-quantile of sorted {@code s}, interpolating linearly between the order statistics at (n - 1) q. */
-    static double sortedQuantile(double[] s, double q) {
-        double pos = (s.length - 1) * q;
+    static double sortedQuantile(double[] s, double q) { return sortedQuantile(s, s.length, q); }
+
+    /**
+     * The q-quantile of the first {@code n} (>= 1) elements of {@code s}, sorted ascending, with linear
+     * interpolation between order statistics: Spark's {@code percentile}, DuckDB's {@code quantile_cont}.
+     * Equal neighbours give their value exactly (two infinities do not interpolate to NaN).
+     */
+    public static double sortedQuantile(double[] s, int n, double q) {
+        double pos = (n - 1) * q;
         int lo = (int) Math.floor(pos);
-        int hi = Math.min(s.length - 1, lo + 1);
+        int hi = Math.min(n - 1, lo + 1);
+        if (pos == lo || s[lo] == s[hi]) return s[lo];
         return s[lo] + (pos - lo) * (s[hi] - s[lo]);
     }
 }

@@ -68,6 +68,23 @@ public final class AggregateJob {
 
     /** Recomputes the aggregates of the study of {@code commits} with thresholds {@code analysis}. */
     static void run(SparkSession spark, Commits commits, String study, Analysis analysis) {
+        String fallback = "spark.sql.objectHashAggregate.sortBased.fallbackThreshold";
+        boolean setHere = !spark.conf().contains(fallback);
+        // Spark sorts an object aggregate's input (quantiles, collect_list) once a task holds more than 128
+        // groups: the per-trial and per-layer aggregates here have thousands. Up to this many groups per
+        // task stay in the hash map (each buffer holds its group's values: memory bounded by the input).
+        if (setHere) spark.conf().set(fallback, OBJECT_AGG_GROUPS);
+        try {
+            runQueries(spark, commits, study, analysis);
+        } finally {
+            if (setHere) spark.conf().unset(fallback);
+        }
+    }
+
+    /** Groups per task an object aggregate keeps in its hash map before Spark sorts its input instead. */
+    static final int OBJECT_AGG_GROUPS = 10_000;
+
+    private static void runQueries(SparkSession spark, Commits commits, String study, Analysis analysis) {
         long t0 = System.currentTimeMillis();
         registerFunctions(spark);
         commits.read(TrialsTable.NAME, TrialsTable.SCHEMA).createOrReplaceTempView(TrialsTable.NAME);
@@ -117,6 +134,7 @@ public final class AggregateJob {
     /** Registers the bootstrap functions used by technique_effects.sql. */
     static void registerFunctions(SparkSession spark) {
         if (spark.catalog().functionExists("bootstrap_median")) return; // once per session (a run aggregates per study)
+        spark.udf().register(Quantiles.NAME, org.apache.spark.sql.functions.udaf(new Quantiles(), org.apache.spark.sql.Encoders.DOUBLE()));
         spark.udf().register("bootstrap_median", (UDF2<scala.collection.Seq<Double>, Integer, Row>)
                 (xs, seed) -> interval(Bootstrap.median(sorted(xs), seed)), INTERVAL);
         spark.udf().register("bootstrap_mean", (UDF2<scala.collection.Seq<Double>, Integer, Row>)

@@ -289,7 +289,9 @@ public final class RunJob {
                         done.add(1);
                         return r;
                     })
-                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                    // Kept as objects until committed: serialized storage cost each trial a Java serialization
+                    // of its thousands of LayerStat records, then one deserialization per commit query.
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             JavaFutureAction<List<TrialStatus>> statuses = results.map(TrialResult::status).collectAsync(); // runs the batch
             return new InFlight(batch, slice.size(), group, results, statuses);
         }

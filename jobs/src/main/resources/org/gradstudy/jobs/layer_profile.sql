@@ -27,9 +27,9 @@ axes AS (
 g AS (
   SELECT a.study, a.axis, a.value, a.depth, p.layer, p.is_output, p.param, p.phase,
          count(*) AS trials,
-         -- one exact percentile aggregate per statistic, at (p10, median, p90)
-         percentile(p.grad_l2, array(0.1, 0.5, 0.9)) AS grad_l2,
-         percentile(p.update_ratio, array(0.1, 0.5, 0.9)) AS update_ratio
+         -- one exact quantiles aggregate per statistic: (p10, p50, p90)
+         quantiles(p.grad_l2) AS grad_l2,
+         quantiles(p.update_ratio) AS update_ratio
   FROM per_trial p
   JOIN axes a ON p.study = a.study AND p.trial_id = a.trial_id
   GROUP BY a.study, a.axis, a.value, a.depth, p.layer, p.is_output, p.param, p.phase
@@ -37,6 +37,6 @@ g AS (
 SELECT study, axis, value, depth, layer, CASE WHEN is_output THEN 'output' ELSE 'hidden' END AS layer_kind, param,
        element_at(array('init', 'early', 'late'), phase + 1) AS phase,
        trials,
-       grad_l2[1] AS grad_l2_median, grad_l2[0] AS grad_l2_p10, grad_l2[2] AS grad_l2_p90,
-       update_ratio[1] AS update_ratio_median, update_ratio[0] AS update_ratio_p10, update_ratio[2] AS update_ratio_p90
+       grad_l2.p50 AS grad_l2_median, grad_l2.p10 AS grad_l2_p10, grad_l2.p90 AS grad_l2_p90,
+       update_ratio.p50 AS update_ratio_median, update_ratio.p10 AS update_ratio_p10, update_ratio.p90 AS update_ratio_p90
 FROM g

@@ -3,7 +3,8 @@
 -- One pass over layer_stats groups it by (trial, step, param); a second, small pass makes one row per trial.
 -- Depth attenuation r = ||g_1|| / ||g_L||: first hidden layer's gradient L2 norm over the last hidden
 -- layer's, for weights (w_) and biases (b_: they track the back-propagated signal delta). "init" is step 0,
--- "train" the trial's median over its recorded steps > 0.
+-- "train" the trial's median over its recorded steps > 0 (quantiles(x): gradstudy's exact p10/p50/p90, the
+-- same linear interpolation as Spark's percentile, in one primitive-array aggregate).
 WITH by_step AS (
   SELECT study, trial_id, step, param,
          max(grad_l2) FILTER (WHERE layer_kind = 'hidden' AND layer = 1) AS g_first,
@@ -21,9 +22,9 @@ WITH by_step AS (
 per_trial AS (
   SELECT study, trial_id,
          max(CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END) FILTER (WHERE param = 'W' AND step = 0) AS w_init,
-         percentile(CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END, 0.5) FILTER (WHERE param = 'W' AND step > 0) AS w_train,
+         quantiles(CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END) FILTER (WHERE param = 'W' AND step > 0) AS w_train,
          max(CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END) FILTER (WHERE param = 'b' AND step = 0) AS b_init,
-         percentile(CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END, 0.5) FILTER (WHERE param = 'b' AND step > 0) AS b_train,
+         quantiles(CASE WHEN g_first > 0 AND g_last > 0 THEN log10(g_first / g_last) END) FILTER (WHERE param = 'b' AND step > 0) AS b_train,
          max(g_first) FILTER (WHERE param = 'W' AND step = 0) AS g_first_init,
          max(log10_rel_first) FILTER (WHERE param = 'W' AND step = 0) AS rel_init,
          avg(dead) FILTER (WHERE param = 'W') AS dead,
@@ -35,9 +36,9 @@ per_trial AS (
 )
 SELECT t.study, t.trial_id, ${t.axes}, t.replicate, t.status, t.steps, t.steps_run,
        p.w_init AS w_log10_atten_init,
-       p.w_train AS w_log10_atten_train,
+       p.w_train.p50 AS w_log10_atten_train,
        p.b_init AS b_log10_atten_init,
-       p.b_train AS b_log10_atten_train,
+       p.b_train.p50 AS b_log10_atten_train,
        CASE WHEN t.depth >= 2 THEN power(10, p.b_init / (t.depth - 1)) END AS b_layer_factor_init,
        p.rel_init AS log10_relative_grad_init,
        p.dead AS dead_fraction,
