@@ -40,8 +40,16 @@ public final class StepBench {
         public double cpu(Mode mode) { return median(cpuMs.get(mode)); }
 
         /** Median over repetitions of time(mode) / time(OFF) - 1, wall clock. */
-        public double overhead(Mode mode) {
-            double[] a = wallMs.get(mode), off = wallMs.get(Mode.OFF), r = new double[a.length];
+        public double overhead(Mode mode) { return pairedOverhead(wallMs, mode); }
+
+        /**
+         * The same in the training thread's CPU time: what the probe costs the step itself, without the
+         * time other processes took the core away (the figure the probe targets are about).
+         */
+        public double cpuOverhead(Mode mode) { return pairedOverhead(cpuMs, mode); }
+
+        private static double pairedOverhead(Map<Mode, double[]> ms, Mode mode) {
+            double[] a = ms.get(mode), off = ms.get(Mode.OFF), r = new double[a.length];
             for (int i = 0; i < a.length; i++) r[i] = a[i] / off[i] - 1;
             return median(r);
         }
