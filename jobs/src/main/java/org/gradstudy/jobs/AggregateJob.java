@@ -131,7 +131,7 @@ public final class AggregateJob {
                 r.getAs(RunsTable.RELATIVE_GRADIENT_LOG10));
     }
 
-    /** Registers the bootstrap functions used by technique_effects.sql. */
+    /** Registers quantiles (trial_metrics, technique_depth, layer_profile) and the bootstrap functions of technique_effects.sql. */
     static void registerFunctions(SparkSession spark) {
         if (spark.catalog().functionExists("bootstrap_median")) return; // once per session (a run aggregates per study)
         spark.udf().register(Quantiles.NAME, org.apache.spark.sql.functions.udaf(new Quantiles(), org.apache.spark.sql.Encoders.DOUBLE()));
