@@ -1,7 +1,6 @@
 package org.gradstudy.engine;
 
 import org.nd4j.linalg.api.buffer.DataBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -187,22 +186,11 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
     static boolean allFinite(INDArray v, Scratch scratch) {
         if (v.elementWiseStride() != 1) v = v.dup();
         DataBuffer buf = v.data();
-        DataType type = buf.dataType();
-        if (type != DataType.DOUBLE && type != DataType.FLOAT)
-            return Double.isFinite(v.castTo(DataType.DOUBLE).mul(0).sumNumber().doubleValue());
         long n = v.length();
-        double[] d = scratch.chunk(CHUNK);
-        float[] f = type == DataType.FLOAT ? scratch.floatChunk(CHUNK) : null;
-        DoublePointer dp = f == null ? new DoublePointer(buf.addressPointer()) : null;
-        FloatPointer fp = f == null ? null : new FloatPointer(buf.addressPointer());
         double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
         for (long off = 0; off < n; off += CHUNK) {
             int len = (int) Math.min(CHUNK, n - off);
-            if (f == null) dp.position(off).get(d, 0, len);
-            else {
-                fp.position(off).get(f, 0, len);
-                for (int i = 0; i < len; i++) d[i] = f[i];
-            }
+            double[] d = scratch.read(buf, off, len);
             int i = 0;
             for (; i + 3 < len; i += 4) {
                 z0 += d[i] * 0.0;
@@ -245,32 +233,27 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             long len = v.length();
             if (len > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor too large for statistics: " + len);
             int n = (int) len;
-            if (d.length < n) d = new double[Math.max(n, d.length * 2)];
             size = n;
-            DataBuffer buf = v.data();
-            // addressPointer() starts at a view's first element (pointer() at its parent's); one bulk copy.
+            return read(v.data(), 0, n);
+        }
+
+        /**
+         * Copies elements [offset, offset + len) of {@code buf} into the start of the buffer, in double, and
+         * returns it. addressPointer() starts at a view's first element (pointer() at its parent's); double
+         * and float buffers take one bulk JNI copy.
+         */
+        double[] read(DataBuffer buf, long offset, int len) {
+            if (d.length < len) d = new double[Math.max(len, d.length * 2)];
             switch (buf.dataType()) {
-                case DOUBLE -> new DoublePointer(buf.addressPointer()).get(d, 0, n);
+                case DOUBLE -> new DoublePointer(buf.addressPointer()).position(offset).get(d, 0, len);
                 case FLOAT -> {
-                    if (f.length < n) f = new float[Math.max(n, f.length * 2)];
-                    new FloatPointer(buf.addressPointer()).get(f, 0, n);
-                    for (int i = 0; i < n; i++) d[i] = f[i];
+                    if (f.length < len) f = new float[Math.max(len, f.length * 2)];
+                    new FloatPointer(buf.addressPointer()).position(offset).get(f, 0, len);
+                    for (int i = 0; i < len; i++) d[i] = f[i];
                 }
-                default -> { for (int i = 0; i < n; i++) d[i] = buf.getDouble(i); }
+                default -> { for (int i = 0; i < len; i++) d[i] = buf.getDouble(offset + i); }
             }
             return d;
-        }
-
-        /** The buffer, grown to at least {@code n} elements, as scratch space (its contents are undefined). */
-        double[] chunk(int n) {
-            if (d.length < n) d = new double[Math.max(n, d.length * 2)];
-            return d;
-        }
-
-        /** The float buffer, grown to at least {@code n} elements, as scratch space. */
-        float[] floatChunk(int n) {
-            if (f.length < n) f = new float[Math.max(n, f.length * 2)];
-            return f;
         }
 
         /** Elements loaded by the last {@link #load}. */
