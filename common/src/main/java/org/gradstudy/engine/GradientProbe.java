@@ -4,12 +4,12 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.gradstudy.result.LayerStat;
+import org.gradstudy.result.LayerStats;
 import org.gradstudy.study.Activation;
 import org.gradstudy.study.Clipping;
 import org.gradstudy.study.TrialConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -40,7 +40,7 @@ public final class GradientProbe extends BaseTrainingListener {
     private final Clipping clipping;
     private final double threshold;
     private final BitSet schedule;
-    private final List<LayerStat> stats = new ArrayList<>();
+    private final LayerStats.Builder stats = new LayerStats.Builder();
     private final TensorStats.Scratch scratch = new TensorStats.Scratch();
     /** Per slot, this step's statistics (reused every recorded step). */
     private final TensorStats[] grads;
@@ -209,5 +209,5 @@ public final class GradientProbe extends BaseTrainingListener {
     public double clipRate() { return step == 0 ? 0 : (double) clippedSteps / step; }
 
     /** The statistics recorded so far, in step then layer order. */
-    public List<LayerStat> stats() { return List.copyOf(stats); }
+    public LayerStats stats() { return stats.build(); }
 }

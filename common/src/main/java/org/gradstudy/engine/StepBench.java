@@ -3,7 +3,6 @@ package org.gradstudy.engine;
 import org.gradstudy.study.ProbeSettings;
 import org.gradstudy.study.Training;
 import org.gradstudy.study.TrialConfig;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -91,7 +90,7 @@ public final class StepBench {
                 }
             return new Result(trial, wall, cpu);
         } finally {
-            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            Trainer.releaseThreadWorkspaces();
         }
     }
 

@@ -57,7 +57,7 @@ public final class TrialExport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the export to " + dir + ": " + e.getMessage(), e);
         } finally {
-            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            Trainer.releaseThreadWorkspaces();
         }
     }
 

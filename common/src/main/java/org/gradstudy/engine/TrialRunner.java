@@ -3,16 +3,15 @@ package org.gradstudy.engine;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.gradstudy.data.DataSplit;
 import org.gradstudy.data.UserData;
+import org.gradstudy.result.LayerStats;
 import org.gradstudy.result.TrialResult;
 import org.gradstudy.result.TrialStatus;
 import org.gradstudy.result.Versions;
 import org.gradstudy.study.TrialConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-import java.util.List;
 
 /**
  * Runs one trial from its config alone: generates the data, builds the network, trains it step by
@@ -65,10 +64,9 @@ public final class TrialRunner {
                     probe == null ? null : probe.firstNonFiniteLayer(), probe == null ? 0 : probe.clipRate(),
                     probe == null ? 0 : probe.stepsSeen(), null, null, null, null,
                     NetworkFactory.parameterCount(trial), millisSince(start), executor, versions,
-                    probe == null ? List.of() : probe.stats());
+                    probe == null ? LayerStats.of() : probe.stats());
         } finally {
-            // ND4J workspaces belong to the thread, and Spark reuses executor threads across tasks.
-            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+            Trainer.releaseThreadWorkspaces();
         }
     }
 

@@ -17,6 +17,6 @@ public record TrialResult(TrialConfig config, TrialStatus status, String error, 
                           long parameterCount, long wallMillis, String executor, String versions,
                           List<LayerStat> layerStats) implements Serializable {
     public TrialResult {
-        layerStats = List.copyOf(layerStats);
+        layerStats = LayerStats.copyOf(layerStats); // compact: results wait in memory for their commit
     }
 }

@@ -9,6 +9,8 @@ import org.gradstudy.result.LayerStat;
 import org.gradstudy.result.TrialResult;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -66,36 +68,37 @@ public final class LayerStatsTable {
 
     private LayerStatsTable() {}
 
-    /** The rows of one trial's recorded statistics, in {@link #SCHEMA} order. */
-    public static List<Row> toRows(TrialResult r) {
-        List<Object> prefix = Columns.trialValues(r.config());
-        List<Row> rows = new ArrayList<>(r.layerStats().size());
-        for (LayerStat s : r.layerStats()) {
-            List<Object> v = new ArrayList<>(prefix);
-            v.add(s.step());
-            v.add(s.layer());
-            v.add(s.kind());
-            v.add(s.param());
-            v.add(s.loss());
-            v.add(s.n());
-            v.add(s.gradL2());
-            v.add(s.gradMeanAbs());
-            v.add(s.gradMaxAbs());
-            v.add(s.gradStd());
-            v.add(s.gradZeroFraction());
-            v.add(s.gradNonFinite());
-            v.add(s.paramL2());
-            v.add(s.updateL2());
-            v.add(s.updateRatio());
-            v.add(s.actMean());
-            v.add(s.actStd());
-            v.add(s.actSaturated());
-            v.add(s.actDead());
-            v.add(s.gradNormPreClip());
-            v.add(s.gradNormPostClip());
-            v.add(s.clipped());
-            rows.add(RowFactory.create(v.toArray()));
-        }
-        return rows;
+    /** The rows of one trial's recorded statistics, in {@link #SCHEMA} order, built as they are read. */
+    public static Iterator<Row> toRows(TrialResult r) {
+        Object[] prefix = Columns.trialValues(r.config()).toArray();
+        return r.layerStats().stream().map(s -> row(prefix, s)).iterator();
+    }
+
+    private static Row row(Object[] prefix, LayerStat s) {
+        Object[] v = Arrays.copyOf(prefix, SCHEMA.size());
+        int i = prefix.length;
+        v[i++] = s.step();
+        v[i++] = s.layer();
+        v[i++] = s.kind();
+        v[i++] = s.param();
+        v[i++] = s.loss();
+        v[i++] = s.n();
+        v[i++] = s.gradL2();
+        v[i++] = s.gradMeanAbs();
+        v[i++] = s.gradMaxAbs();
+        v[i++] = s.gradStd();
+        v[i++] = s.gradZeroFraction();
+        v[i++] = s.gradNonFinite();
+        v[i++] = s.paramL2();
+        v[i++] = s.updateL2();
+        v[i++] = s.updateRatio();
+        v[i++] = s.actMean();
+        v[i++] = s.actStd();
+        v[i++] = s.actSaturated();
+        v[i++] = s.actDead();
+        v[i++] = s.gradNormPreClip();
+        v[i++] = s.gradNormPostClip();
+        v[i] = s.clipped();
+        return RowFactory.create(v);
     }
 }

@@ -343,7 +343,7 @@ public final class RunJob {
     private static void commitGroup(SparkSession spark, Commits commits, JavaRDD<TrialResult> rows, String key, long n) {
         if (n == 0) return;
         Dataset<Row> trials = spark.createDataFrame(rows.map(TrialsTable::toRow), TrialsTable.SCHEMA);
-        Dataset<Row> stats = spark.createDataFrame(rows.flatMap(r -> LayerStatsTable.toRows(r).iterator()), LayerStatsTable.SCHEMA)
+        Dataset<Row> stats = spark.createDataFrame(rows.flatMap(LayerStatsTable::toRows), LayerStatsTable.SCHEMA)
                 .coalesce(Math.max(1, (int) (n / 100)));
         commits.commit(key, trials, stats);
     }

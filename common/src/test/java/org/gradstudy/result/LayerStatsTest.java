@@ -1,0 +1,78 @@
+package org.gradstudy.result;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The column-wise list gives back exactly the records it was given: every field, nulls, NaN and infinities. */
+class LayerStatsTest {
+
+    /** A record whose every field differs from its neighbours', with nulls where {@code i} selects them. */
+    static LayerStat stat(int i) {
+        Double maybe = i % 3 == 0 ? null : i * 0.25;
+        double odd = switch (i % 4) { case 0 -> Double.NaN; case 1 -> Double.POSITIVE_INFINITY; case 2 -> -0.0; default -> 1e-300 * i; };
+        return new LayerStat(i / 7, i % 7 + 1, i % 2 == 0 ? "hidden" : "output", i % 5 == 0 ? "b" : "W", 2.5 + i,
+                4096L * i + 1, odd, 0.1 * i, 0.2 * i, 0.3 * i, 1.0 / (i + 1), i % 11, 1e3 + i, 1e-3 * i,
+                i % 2 == 0 ? null : 1e-4 * i, maybe, maybe == null ? null : -maybe, i % 4 == 0 ? null : 0.01 * i,
+                i % 5 == 0 ? null : Double.NaN, 5.0 + i, 4.0 + i, i % 3 == 1);
+    }
+
+    static List<LayerStat> records(int n) {
+        List<LayerStat> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(stat(i));
+        return out;
+    }
+
+    @Test
+    void givesBackEveryRecordExactly() {
+        List<LayerStat> records = records(100); // past the builder's first growths (16, 32, 64)
+        LayerStats.Builder b = new LayerStats.Builder();
+        records.forEach(b::add);
+        LayerStats stats = b.build();
+        assertEquals(100, stats.size());
+        for (int i = 0; i < records.size(); i++) assertEquals(records.get(i), stats.get(i), "row " + i);
+        assertEquals(records, stats);
+        assertEquals(records.hashCode(), stats.hashCode());
+    }
+
+    @Test
+    void aBuiltListDoesNotChangeWhenTheBuilderGoesOn() {
+        LayerStats.Builder b = new LayerStats.Builder();
+        records(10).forEach(b::add);
+        LayerStats first = b.build();
+        b.add(stat(10));
+        assertEquals(records(10), first);
+        assertEquals(records(11), b.build());
+    }
+
+    @Test
+    void isImmutableAndCopyOfKeepsACompactList() {
+        LayerStats stats = LayerStats.copyOf(records(5));
+        assertEquals(records(5), stats);
+        assertSame(stats, LayerStats.copyOf(stats));
+        assertThrows(UnsupportedOperationException.class, () -> stats.add(stat(0)));
+        assertThrows(IndexOutOfBoundsException.class, () -> stats.get(5));
+        assertEquals(List.of(), LayerStats.of());
+    }
+
+    @Test
+    void survivesJavaSerialization() throws Exception {
+        LayerStats stats = LayerStats.copyOf(records(40));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(stats);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(records(40), in.readObject());
+        }
+    }
+}
