@@ -10,11 +10,14 @@ import org.gradstudy.study.Clipping;
 import org.gradstudy.study.TrialConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Records per-layer statistics while a network trains, and applies global-L2 clipping (DL4J has no
@@ -31,7 +34,7 @@ import java.util.Map;
  *
  * <p>Cost: a step that is not recorded costs one pass over the flat gradient (the non-finite check) and, with global or
  * layer clipping, one pass over the gradient; a recorded step reads each gradient, parameter and update
- * tensor once into a reusable buffer. Per-step state lives in arrays allocated once per trial.
+ * tensor once into a reusable buffer, and takes its non-finite check from the gradients' statistics. Per-step state lives in arrays allocated once per trial.
  */
 public final class GradientProbe extends BaseTrainingListener {
     private final ParamSlot[] slots;
@@ -58,6 +61,7 @@ public final class GradientProbe extends BaseTrainingListener {
     private int clippedSteps;
     private Integer firstNonFiniteStep;
     private Integer firstNonFiniteLayer;
+    private List<String> unslotted;
 
     public GradientProbe(ProbedNetwork net, TrialConfig trial) {
         this.slots = net.slots().toArray(ParamSlot[]::new);
@@ -96,10 +100,12 @@ public final class GradientProbe extends BaseTrainingListener {
         Gradient gradient = model.gradient();
         double scale = 1.0 / batchSize;
         boolean nonFinite = !Double.isFinite(loss);
-        if (!nonFinite) {
-            nonFinite = !TensorStats.allFinite(gradient.gradient(), scratch);
-        }
-        boolean record = schedule.get(step) || nonFinite;
+        boolean scheduled = schedule.get(step);
+        // A scheduled step reads every slot's gradient anyway, counting its non-finite elements: only the
+        // gradient entries outside the slots (batch norm's running statistics) need their own check then.
+        // Any other step checks the whole flat gradient in one pass, and is recorded if it is not finite.
+        if (!nonFinite && !scheduled) nonFinite = !TensorStats.allFinite(gradient.gradient(), scratch);
+        boolean record = scheduled || nonFinite;
         double valueClip = clipping == Clipping.VALUE ? threshold : Double.POSITIVE_INFINITY;
 
         double pre = 0, post;
@@ -110,7 +116,9 @@ public final class GradientProbe extends BaseTrainingListener {
                 grads[i] = g;
                 slotL2[i] = g.l2();
                 sq += g.l2() * g.l2();
+                nonFinite |= g.nonFinite() > 0;
             }
+            for (String key : unslotted(gradient)) nonFinite |= !TensorStats.allFinite(gradient.getGradientFor(key), scratch);
             pre = Math.sqrt(sq);
         } else if (clipping == Clipping.GLOBAL_L2 || clipping == Clipping.LAYER_L2) {
             double sq = 0;
@@ -194,6 +202,17 @@ public final class GradientProbe extends BaseTrainingListener {
         }
         Arrays.fill(acts, null);
         step++;
+    }
+
+    /** The gradient's variables that no slot records (batch norm's running mean and variance), found at the first step. */
+    private List<String> unslotted(Gradient gradient) {
+        if (unslotted == null) {
+            Set<String> recorded = new HashSet<>();
+            for (ParamSlot slot : slots) recorded.add(slot.key());
+            unslotted = new ArrayList<>();
+            for (String key : gradient.gradientForVariable().keySet()) if (!recorded.contains(key)) unslotted.add(key);
+        }
+        return unslotted;
     }
 
     /** The first step whose loss or gradient was not finite, or null. */

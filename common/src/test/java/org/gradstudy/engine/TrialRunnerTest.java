@@ -57,6 +57,20 @@ class TrialRunnerTest {
     }
 
     @Test
+    void aScheduledStepFindsTheSameFirstNonFiniteStepAsTheEveryStepCheck() {
+        // Recorded steps take non-finiteness from the gradients' statistics instead of the flat-gradient pass.
+        Training t = Training.synthetic(200, 32, DatasetKind.TEACHER, 256, 3, 32, 0.25, Precision.DOUBLE);
+        TrialResult sparse = TrialRunner.run(trial(Activation.IDENTITY, Init.LARGE_NORMAL, 8, 1.0, t, 1000));
+        TrialResult every = TrialRunner.run(trial(Activation.IDENTITY, Init.LARGE_NORMAL, 8, 1.0, t, 1));
+        assertEquals(TrialStatus.DIVERGED, every.status());
+        assertEquals(sparse.firstNonfiniteStep(), every.firstNonfiniteStep());
+        assertEquals(sparse.firstNonfiniteLayer(), every.firstNonfiniteLayer());
+        int bad = every.firstNonfiniteStep();
+        assertEquals(sparse.layerStats().stream().filter(s -> s.step() == bad).toList(),
+                every.layerStats().stream().filter(s -> s.step() == bad).toList());
+    }
+
+    @Test
     void anExceptionBecomesAFailedTrialWithItsMessage() {
         // Impossible on purpose: a batch larger than the training set (the study parser refuses this).
         Training t = Training.synthetic(5, 500, DatasetKind.SPIRALS, 100, 3, 16, 0.25, Precision.DOUBLE);
