@@ -12,7 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-
 /**
  * Runs one trial from its config alone: generates the data, builds the network, trains it step by
  * step under the probe and evaluates it. Never throws: an exception becomes a {@code failed} result,

@@ -8,18 +8,18 @@ import java.util.RandomAccess;
 
 /**
  * A trial's {@link LayerStat}s, held column-wise in a handful of primitive arrays: an immutable list whose
- * {@link #get} builds the record on demand. A study keeps whole batches of results in memory until they
+ * {@link #get} builds the record on demand. A run keeps whole batches of results in memory until they
  * are committed, thousands of statistics per trial: as records (each with its boxed nullable fields) they
- * were millions of small live objects that every young collection traced and copied, about a quarter
- * of a local[2] study's wall time in collector pauses.
+ * were millions of small live objects for every young collection to trace and copy; as columns they are
+ * five arrays per trial.
  */
 public final class LayerStats extends AbstractList<LayerStat> implements RandomAccess, Serializable {
     private static final long serialVersionUID = 1L;
     private static final LayerStats EMPTY = new Builder().build();
     /** Per row: ints (step, layer), longs (n, gradNonFinite), names (kind, param), 15 doubles, one flag byte. */
     private static final int INTS = 2, LONGS = 2, NAMES = 2, DOUBLES = 15;
-    /** Flag bits: clipped, then "is null" for updateRatio, actMean, actStd, actSaturated, actDead. */
-    private static final int CLIPPED = 1, NULL_BASE = 1;
+    /** Flag bits: bit 0 clipped, bits 1-5 "is null" for updateRatio, actMean, actStd, actSaturated, actDead. */
+    private static final int CLIPPED = 1, FIRST_NULL_BIT = 1;
 
     private int size;
     private final int[] ints;
@@ -63,7 +63,7 @@ public final class LayerStats extends AbstractList<LayerStat> implements RandomA
     }
 
     private static Double nullable(byte flags, int column, double value) {
-        return (flags & (1 << (NULL_BASE + column))) != 0 ? null : value;
+        return (flags & (1 << (FIRST_NULL_BIT + column))) != 0 ? null : value;
     }
 
     /** Adds {@code s} in place when there is room; else returns a larger copy with it added. */
@@ -93,7 +93,7 @@ public final class LayerStats extends AbstractList<LayerStat> implements RandomA
         Double[] nullable = {s.updateRatio(), s.actMean(), s.actStd(), s.actSaturated(), s.actDead()};
         byte f = (byte) (s.clipped() ? CLIPPED : 0);
         for (int c = 0; c < nullable.length; c++) {
-            if (nullable[c] == null) f |= (byte) (1 << (NULL_BASE + c));
+            if (nullable[c] == null) f |= (byte) (1 << (FIRST_NULL_BIT + c));
             else v[d + 8 + c] = nullable[c];
         }
         v[d + 13] = s.gradNormPreClip();
