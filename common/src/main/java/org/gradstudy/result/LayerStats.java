@@ -90,15 +90,17 @@ public final class LayerStats extends AbstractList<LayerStat> implements RandomA
         v[d + 5] = s.gradZeroFraction();
         v[d + 6] = s.paramL2();
         v[d + 7] = s.updateL2();
-        Double[] nullable = {s.updateRatio(), s.actMean(), s.actStd(), s.actSaturated(), s.actDead()};
-        byte f = (byte) (s.clipped() ? CLIPPED : 0);
-        for (int c = 0; c < nullable.length; c++) {
-            if (nullable[c] == null) f |= (byte) (1 << (FIRST_NULL_BIT + c));
-            else v[d + 8 + c] = nullable[c];
-        }
+        flags[i] = (byte) ((s.clipped() ? CLIPPED : 0) | put(v, d, 0, s.updateRatio()) | put(v, d, 1, s.actMean())
+                | put(v, d, 2, s.actStd()) | put(v, d, 3, s.actSaturated()) | put(v, d, 4, s.actDead()));
         v[d + 13] = s.gradNormPreClip();
         v[d + 14] = s.gradNormPostClip();
-        flags[i] = f;
+    }
+
+    /** Stores nullable column {@code column} (0-4) of the row at {@code v[d]}; returns its "is null" flag bit. */
+    private static int put(double[] v, int d, int column, Double x) {
+        if (x == null) return 1 << (FIRST_NULL_BIT + column);
+        v[d + 8 + column] = x;
+        return 0;
     }
 
     /** Collects statistics in order; {@link #build} returns them as an immutable, exactly sized list. */
