@@ -16,6 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the very same {@link #step()} with and without the probe attached.
  */
 final class Trainer {
+    static {
+        ShapeInfoCache.install();
+    }
+
     final TrialConfig trial;
     final DataSplit data;
     final ProbedNetwork built;

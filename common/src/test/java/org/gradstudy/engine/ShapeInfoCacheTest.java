@@ -1,0 +1,89 @@
+package org.gradstudy.engine;
+
+import org.gradstudy.result.TrialResult;
+import org.gradstudy.result.TrialStatus;
+import org.gradstudy.study.Activation;
+import org.gradstudy.study.Axis;
+import org.gradstudy.study.Clipping;
+import org.gradstudy.study.DatasetKind;
+import org.gradstudy.study.Init;
+import org.gradstudy.study.Normalization;
+import org.gradstudy.study.Optimizer;
+import org.gradstudy.study.Precision;
+import org.gradstudy.study.ProbeSettings;
+import org.gradstudy.study.Training;
+import org.gradstudy.study.TrialConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShapeInfoCacheTest {
+    static final Training DOUBLE = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.DOUBLE);
+    static final Training FLOAT = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.FLOAT);
+
+    /** Every kind of layer and update the engine builds: dense, batch norm, residual vertices, PReLU, each optimizer and clipping. */
+    static List<TrialConfig> techniques() {
+        ProbeSettings every = new ProbeSettings(1);
+        List<TrialConfig> out = new ArrayList<>();
+        out.add(Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 12, 0.1, DOUBLE, every, 1));
+        out.add(Trials.of(Activation.TANH, Init.XAVIER_NORMAL, 3, 12, 0.1, DOUBLE, every, 2).with(Axis.NORMALIZATION, Normalization.BATCHNORM_BEFORE));
+        out.add(Trials.of(Activation.SELU, Init.LECUN_NORMAL, 4, 12, 0.05, DOUBLE, every, 3).with(Axis.RESIDUAL_EVERY, 2)
+                .with(Axis.OPTIMIZER, Optimizer.ADAM).with(Axis.CLIPPING, Clipping.GLOBAL_L2).with(Axis.CLIP_THRESHOLD, 0.5));
+        out.add(Trials.of(Activation.PRELU, Init.HE_UNIFORM, 3, 12, 0.05, DOUBLE, every, 4).with(Axis.OPTIMIZER, Optimizer.MOMENTUM)
+                .with(Axis.CLIPPING, Clipping.LAYER_L2).with(Axis.CLIP_THRESHOLD, 0.1).with(Axis.L2, 1e-3));
+        out.add(Trials.of(Activation.SIGMOID, Init.XAVIER_UNIFORM, 3, 12, 0.5, FLOAT, every, 5).with(Axis.NORMALIZATION, Normalization.BATCHNORM_AFTER)
+                .with(Axis.CLIPPING, Clipping.VALUE).with(Axis.CLIP_THRESHOLD, 0.01));
+        // Diverges: the non-finite path (the whole-gradient check and the recorded divergence step).
+        out.add(Trials.of(Activation.IDENTITY, Init.LARGE_NORMAL, 8, 12, 1.0, DOUBLE, new ProbeSettings(1000), 6));
+        return out;
+    }
+
+    @Test
+    void resultsAreBitForBitTheSameWithAndWithoutTheCache() throws Exception {
+        ShapeInfoCache.install();
+        ShapeInfoCache cache = ShapeInfoCache.installed();
+        assertNotNull(cache, "the engine installs the cache unless -Dgradstudy.shapeCache=false");
+        long hits = cache.hits();
+        List<TrialResult> cached = techniques().stream().map(TrialRunner::run).toList();
+        assertTrue(cache.hits() - hits > 1000, "repeated shapes are served from the cache: " + (cache.hits() - hits) + " hits");
+        assertTrue(cache.size() < 500, "a few hundred distinct descriptors at most for these networks: " + cache.size());
+
+        List<TrialResult> plain;
+        ShapeInfoCache.uninstall();
+        try {
+            assertNull(ShapeInfoCache.installed());
+            plain = techniques().stream().map(TrialRunner::run).toList();
+        } finally {
+            ShapeInfoCache.install();
+        }
+        assertEquals(TrialStatus.DIVERGED, plain.get(plain.size() - 1).status(), "the last config exercises divergence");
+        for (int i = 0; i < plain.size(); i++) {
+            TrialResult a = plain.get(i), b = cached.get(i);
+            String what = a.config().point().toString();
+            assertNull(a.error(), what);
+            assertEquals(a.status(), b.status(), what);
+            assertEquals(a.firstNonfiniteStep(), b.firstNonfiniteStep(), what);
+            assertEquals(a.stepsRun(), b.stepsRun(), what);
+            assertEquals(a.trainLoss(), b.trainLoss(), what);
+            assertEquals(a.testAccuracy(), b.testAccuracy(), what);
+            // Exact: every statistic of every layer at every step (record equality compares doubles by bits).
+            assertEquals(a.layerStats(), b.layerStats(), what);
+        }
+    }
+
+    @Test
+    void installIsIdempotentAndWrapsTheBackendsProvider() {
+        ShapeInfoCache.install();
+        ShapeInfoCache first = ShapeInfoCache.installed();
+        ShapeInfoCache.install();
+        assertTrue(first == ShapeInfoCache.installed(), "installed once");
+        assertInstanceOf(ShapeInfoCache.class, org.nd4j.linalg.factory.Nd4j.getShapeInfoProvider());
+    }
+}
