@@ -67,6 +67,7 @@ public final class NetworkFactory {
         ComputationGraphConfiguration conf = configuration(trial);
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
+        FlatGradientUpdater.install(net);
         return new ProbedNetwork(net, slots(trial), activationSlots(trial));
     }
 

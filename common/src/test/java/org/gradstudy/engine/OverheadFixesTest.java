@@ -14,6 +14,8 @@ import org.gradstudy.study.ProbeSettings;
 import org.gradstudy.study.Training;
 import org.gradstudy.study.TrialConfig;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class ShapeInfoCacheTest {
+/** The engine's two ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache} and {@link FlatGradientUpdater}. */
+class OverheadFixesTest {
     static final Training DOUBLE = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.DOUBLE);
     static final Training FLOAT = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.FLOAT);
 
@@ -51,7 +54,7 @@ class ShapeInfoCacheTest {
         ShapeInfoCache cache = ShapeInfoCache.installed();
         assertNotNull(cache, "the engine installs the cache unless -Dgradstudy.shapeCache=false");
         long hits = cache.hits();
-        List<TrialResult> cached = techniques().stream().map(TrialRunner::run).toList();
+        List<TrialResult> cached = run();
         assertTrue(cache.hits() - hits > 1000, "repeated shapes are served from the cache: " + (cache.hits() - hits) + " hits");
         assertTrue(cache.size() < 500, "a few hundred distinct descriptors at most for these networks: " + cache.size());
 
@@ -59,13 +62,44 @@ class ShapeInfoCacheTest {
         ShapeInfoCache.uninstall();
         try {
             assertNull(ShapeInfoCache.installed());
-            plain = techniques().stream().map(TrialRunner::run).toList();
+            plain = run();
         } finally {
             ShapeInfoCache.install();
         }
+        assertSameResults(plain, cached);
+    }
+
+    @Test
+    void resultsAreBitForBitTheSameWithDl4jsPlainUpdater() {
+        List<TrialResult> flat = run();
+        List<TrialResult> plain;
+        System.setProperty(FlatGradientUpdater.PROPERTY, "false");
+        try {
+            assertTrue(!(NetworkFactory.build(techniques().get(0)).net().getUpdater() instanceof FlatGradientUpdater));
+            plain = run();
+        } finally {
+            System.clearProperty(FlatGradientUpdater.PROPERTY);
+        }
+        assertInstanceOf(FlatGradientUpdater.class, NetworkFactory.build(techniques().get(0)).net().getUpdater());
+        assertSameResults(plain, flat);
+    }
+
+    @Test
+    void theNetworksOwnGradientIsRecognizedAndOthersAreNot() {
+        var net = NetworkFactory.build(techniques().get(0)).net();
+        INDArray view = net.getFlattenedGradients();
+        assertTrue(FlatGradientUpdater.sameElements(view.reshape(view.length()), view), "DL4J's reshaped gradient: the same memory");
+        assertTrue(!FlatGradientUpdater.sameElements(view.dup(), view), "a copy is another gradient (DL4J's external path)");
+        assertTrue(!FlatGradientUpdater.sameElements(view.get(NDArrayIndex.point(0), NDArrayIndex.interval(1, view.length())), view),
+                "an offset view is not the whole gradient");
+    }
+
+    private static List<TrialResult> run() { return techniques().stream().map(TrialRunner::run).toList(); }
+
+    private static void assertSameResults(List<TrialResult> plain, List<TrialResult> other) {
         assertEquals(TrialStatus.DIVERGED, plain.get(plain.size() - 1).status(), "the last config exercises divergence");
         for (int i = 0; i < plain.size(); i++) {
-            TrialResult a = plain.get(i), b = cached.get(i);
+            TrialResult a = plain.get(i), b = other.get(i);
             String what = a.config().point().toString();
             assertNull(a.error(), what);
             assertEquals(a.status(), b.status(), what);
