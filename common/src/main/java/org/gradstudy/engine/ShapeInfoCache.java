@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * ND4J's shape descriptors, shared instead of rebuilt for every array.
@@ -38,7 +38,8 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
 
     private final ShapeInfoProvider backend;
     private final ConcurrentHashMap<Key, Pair<DataBuffer, long[]>> cache = new ConcurrentHashMap<>();
-    private final AtomicLong hits = new AtomicLong(), misses = new AtomicLong();
+    /** Requests served from the cache (a striped counter: task threads ask concurrently, on every array). */
+    private final LongAdder hits = new LongAdder();
 
     ShapeInfoCache(ShapeInfoProvider backend) { this.backend = backend; }
 
@@ -61,10 +62,9 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
     public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, long[] stride, long ews, char order, DataType dataType, boolean empty) {
         Pair<DataBuffer, long[]> cached = cache.get(new Key(shape, stride, ews, order, dataType, empty));
         if (cached != null) {
-            hits.incrementAndGet();
+            hits.increment();
             return cached;
         }
-        misses.incrementAndGet();
         if (cache.size() >= MAX_ENTRIES) return backend.createShapeInformation(shape, stride, ews, order, dataType, empty);
         return cache.computeIfAbsent(new Key(shape.clone(), stride.clone(), ews, order, dataType, empty),
                 k -> backend.createShapeInformation(k.shape().clone(), k.stride().clone(), ews, order, dataType, empty));
@@ -96,10 +96,8 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
     @Override
     public long getCachedBytes() { return backend.getCachedBytes(); }
 
-    /** Requests served from the cache, and the others, since this provider was installed. */
-    long hits() { return hits.get(); }
-
-    long misses() { return misses.get(); }
+    /** Requests served from the cache since this provider was installed. */
+    long hits() { return hits.sum(); }
 
     int size() { return cache.size(); }
 
