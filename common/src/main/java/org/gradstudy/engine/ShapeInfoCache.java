@@ -43,7 +43,7 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
 
     ShapeInfoCache(ShapeInfoProvider backend) { this.backend = backend; }
 
-    /** One descriptor; the arrays are copies owned by the key. */
+    /** One descriptor: a stored key owns copies of the arrays, a lookup key wraps the caller's. */
     private record Key(long[] shape, long[] stride, long ews, char order, DataType dataType, boolean empty) {
         @Override
         public boolean equals(Object o) {
