@@ -94,8 +94,8 @@ public final class NetworkFactory {
         out[0] = "in";
         for (int l = 1; l <= depth; l++) {
             int nIn = l == 1 ? inputs : width;
-            g.addLayer("h" + l, new DenseLayer.Builder().nIn(nIn).nOut(width).weightInit(weightInit(trial, nIn, width))
-                    .activation(separate ? new ActivationIdentity() : activation(trial)).build(), out[l - 1]);
+            g.addLayer("h" + l, KeptPreOutputDense.of(new DenseLayer.Builder().nIn(nIn).nOut(width).weightInit(weightInit(trial, nIn, width))
+                    .activation(separate ? new ActivationIdentity() : activation(trial)).build()), out[l - 1]);
             String cur = "h" + l;
             if (trial.normalization() == Normalization.BATCHNORM_BEFORE) {
                 g.addLayer("bn" + l, new BatchNormalization.Builder().nOut(width).build(), cur);

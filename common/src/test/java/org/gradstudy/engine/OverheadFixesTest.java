@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine's two ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache} and {@link FlatGradientUpdater}. */
+/** The engine's ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache}, {@link FlatGradientUpdater}, {@link KeptPreOutputDense}. */
 class OverheadFixesTest {
     static final Training DOUBLE = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.DOUBLE);
     static final Training FLOAT = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.FLOAT);
@@ -82,6 +82,40 @@ class OverheadFixesTest {
         }
         assertInstanceOf(FlatGradientUpdater.class, NetworkFactory.build(techniques().get(0)).net().getUpdater());
         assertSameResults(plain, flat);
+    }
+
+    @Test
+    void resultsAreBitForBitTheSameWhenDenseLayersRecomputeTheirPreOutput() {
+        List<TrialResult> kept = run();
+        List<TrialResult> plain;
+        System.setProperty(KeptPreOutputDense.PROPERTY, "false");
+        try {
+            assertTrue(!(NetworkFactory.build(techniques().get(0)).net().getLayer("h1") instanceof KeptPreOutputDense.Impl));
+            plain = run();
+        } finally {
+            System.clearProperty(KeptPreOutputDense.PROPERTY);
+        }
+        assertSameResults(plain, kept);
+    }
+
+    @Test
+    void everyHiddenLayersBackPropagationUsesTheKeptPreOutput() {
+        TrialConfig t = techniques().get(1); // batch norm between the dense layer and its activation
+        Trainer trainer = new Trainer(t, null, true);
+        try {
+            for (int i = 0; i < 7; i++) trainer.step();
+            for (int l = 1; l <= t.depth(); l++) {
+                var layer = trainer.net.getLayer("h" + l);
+                assertInstanceOf(KeptPreOutputDense.Impl.class, layer);
+                assertEquals(7, ((KeptPreOutputDense.Impl) layer).reused(), "layer h" + l + ": one reuse per step");
+            }
+            // Inference keeps nothing, and the next step still reuses.
+            trainer.net.outputSingle(false, trainer.data.testX());
+            trainer.step();
+            assertEquals(8, ((KeptPreOutputDense.Impl) trainer.net.getLayer("h1")).reused());
+        } finally {
+            Trainer.releaseThreadWorkspaces();
+        }
     }
 
     @Test
