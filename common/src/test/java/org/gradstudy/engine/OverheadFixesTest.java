@@ -72,14 +72,8 @@ class OverheadFixesTest {
     @Test
     void resultsAreBitForBitTheSameWithDl4jsPlainUpdater() {
         List<TrialResult> flat = run();
-        List<TrialResult> plain;
-        System.setProperty(FlatGradientUpdater.PROPERTY, "false");
-        try {
-            assertTrue(!(NetworkFactory.build(techniques().get(0)).net().getUpdater() instanceof FlatGradientUpdater));
-            plain = run();
-        } finally {
-            System.clearProperty(FlatGradientUpdater.PROPERTY);
-        }
+        List<TrialResult> plain = switchedOff(FlatGradientUpdater.PROPERTY,
+                net -> assertTrue(!(net.getUpdater() instanceof FlatGradientUpdater)));
         assertInstanceOf(FlatGradientUpdater.class, NetworkFactory.build(techniques().get(0)).net().getUpdater());
         assertSameResults(plain, flat);
     }
@@ -87,15 +81,20 @@ class OverheadFixesTest {
     @Test
     void resultsAreBitForBitTheSameWhenDenseLayersRecomputeTheirPreOutput() {
         List<TrialResult> kept = run();
-        List<TrialResult> plain;
-        System.setProperty(KeptPreOutputDense.PROPERTY, "false");
-        try {
-            assertTrue(!(NetworkFactory.build(techniques().get(0)).net().getLayer("h1") instanceof KeptPreOutputDense.Impl));
-            plain = run();
-        } finally {
-            System.clearProperty(KeptPreOutputDense.PROPERTY);
-        }
+        List<TrialResult> plain = switchedOff(KeptPreOutputDense.PROPERTY,
+                net -> assertTrue(!(net.getLayer("h1") instanceof KeptPreOutputDense.Impl)));
         assertSameResults(plain, kept);
+    }
+
+    /** The trials run with {@code -Dproperty=false}, after {@code check} on a network built that way. */
+    private static List<TrialResult> switchedOff(String property, java.util.function.Consumer<org.deeplearning4j.nn.graph.ComputationGraph> check) {
+        System.setProperty(property, "false");
+        try {
+            check.accept(NetworkFactory.build(techniques().get(0)).net());
+            return run();
+        } finally {
+            System.clearProperty(property);
+        }
     }
 
     @Test
