@@ -34,7 +34,8 @@ import java.util.Set;
  *
  * <p>Cost: a step that is not recorded costs one pass over the flat gradient (the non-finite check) and, with global or
  * layer clipping, one pass over the gradient; a recorded step reads each gradient, parameter and update
- * tensor once into a reusable buffer, and takes its non-finite check from the gradients' statistics.
+ * tensor once (in place; a float tensor through a reusable buffer), and takes its non-finite check from
+ * the gradients' statistics.
  * Per-step state lives in arrays allocated once per trial.
  */
 public final class GradientProbe extends BaseTrainingListener {

@@ -1,15 +1,15 @@
 package org.gradstudy.engine;
 
 import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Summary statistics of one tensor, computed in double precision whatever the tensor's type (a
- * float32 norm underflows to 0 once elements fall below about 1e-19). The tensor's elements are copied
- * once, in bulk, into a reusable {@link Scratch} array; the statistics then take one pass over that copy
- * with unscaled sums. Only at extreme magnitudes (a square that could underflow or overflow) or with a
+ * float32 norm underflows to 0 once elements fall below about 1e-19). A double tensor's elements are
+ * read in place, in its native memory; a float tensor's are widened once into a reusable {@link Scratch}
+ * array. The statistics then take one pass with unscaled sums. Only at extreme magnitudes (a square that could underflow or overflow) or with a
  * non-finite element do they take two passes, the second scaled by the largest magnitude. Non-finite
  * elements are counted and left out of the other statistics.
  *
@@ -33,51 +33,63 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
 
     /** As {@link #of(INDArray, double, double)}, reading the elements through {@code scratch} (no allocation once it has grown). */
     static TensorStats of(INDArray v, double scale, double clip, Scratch scratch) {
-        double[] buf = scratch.load(v);
-        int n = scratch.size();
-        // One pass with unscaled sums, two interleaved accumulator sets (a single chain of dependent adds
+        Object a = scratch.view(v);
+        long o = scratch.offset;
+        int n = scratch.size;
+        // One pass with unscaled sums, four interleaved accumulator sets (a single chain of dependent adds
         // would wait on each add's latency). Exact to rounding while every square is a normal double and
         // the sum of squares is finite; otherwise, or with a non-finite element, the scaled two passes.
-        double s0 = 0, s1 = 0, a0 = 0, a1 = 0, q0 = 0, q1 = 0, m0 = 0, m1 = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         int zeros = 0, i = 0;
-        for (; i + 1 < n; i += 2) {
-            double g = buf[i], h = buf[i + 1], ag = Math.abs(g), ah = Math.abs(h);
-            s0 += g;
-            s1 += h;
-            a0 += ag;
-            a1 += ah;
-            q0 += g * g;
-            q1 += h * h;
-            m0 = ag > m0 ? ag : m0;
-            m1 = ah > m1 ? ah : m1;
-            zeros += (g == 0 ? 1 : 0) + (h == 0 ? 1 : 0);
+        for (; i + 3 < n; i += 4) {
+            double g0 = at(a, o, i), g1 = at(a, o, i + 1), g2 = at(a, o, i + 2), g3 = at(a, o, i + 3);
+            double b0 = Math.abs(g0), b1 = Math.abs(g1), b2 = Math.abs(g2), b3 = Math.abs(g3);
+            s0 += g0;
+            s1 += g1;
+            s2 += g2;
+            s3 += g3;
+            a0 += b0;
+            a1 += b1;
+            a2 += b2;
+            a3 += b3;
+            q0 += g0 * g0;
+            q1 += g1 * g1;
+            q2 += g2 * g2;
+            q3 += g3 * g3;
+            m0 = b0 > m0 ? b0 : m0;
+            m1 = b1 > m1 ? b1 : m1;
+            m2 = b2 > m2 ? b2 : m2;
+            m3 = b3 > m3 ? b3 : m3;
+            zeros += (g0 == 0 ? 1 : 0) + (g1 == 0 ? 1 : 0) + (g2 == 0 ? 1 : 0) + (g3 == 0 ? 1 : 0);
         }
-        if (i < n) {
-            double g = buf[i], ag = Math.abs(g);
+        for (; i < n; i++) {
+            double g = at(a, o, i), ag = Math.abs(g);
             s0 += g;
             a0 += ag;
             q0 += g * g;
             m0 = ag > m0 ? ag : m0;
             zeros += g == 0 ? 1 : 0;
         }
-        double sum = s0 + s1, sq = q0 + q1, max = Math.max(m0, m1);
-        if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum)) return scaled(buf, n, scale, clip);
+        double sum = (s0 + s1) + (s2 + s3), sq = (q0 + q1) + (q2 + q3), max = Math.max(Math.max(m0, m1), Math.max(m2, m3));
+        if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum)) return scaled(scratch.doubles(), n, scale, clip);
         double mean = sum / n, var = sq / n - mean * mean;
         // sq/n - mean^2 loses about 1e-16 * mean^2 / var of relative precision: past 1e-6 of mean^2, a second
         // pass on deviations from the first element k (sum(d^2)/n - (sum(d)/n)^2 with d = g - k, exact for an
         // all-equal tensor, the symmetric case, where the computed mean itself would carry rounding).
         if (var < 1e-6 * mean * mean) {
-            double k = buf[0], d0 = 0, d1 = 0, e0 = 0, e1 = 0;
+            double k = at(a, o, 0), d0 = 0, d1 = 0, e0 = 0, e1 = 0;
             for (i = 0; i + 1 < n; i += 2) {
-                double d = buf[i] - k, e = buf[i + 1] - k;
+                double d = at(a, o, i) - k, e = at(a, o, i + 1) - k;
                 d0 += d;
                 d1 += e;
                 e0 += d * d;
                 e1 += e * e;
             }
             if (i < n) {
-                d0 += buf[i] - k;
-                e0 += (buf[i] - k) * (buf[i] - k);
+                double d = at(a, o, i) - k;
+                d0 += d;
+                e0 += d * d;
             }
             double dm = (d0 + d1) / n;
             var = (e0 + e1) / n - dm * dm;
@@ -86,14 +98,17 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         if (clip != Double.POSITIVE_INFINITY) {
             double c = clip / scale, c0 = 0, c1 = 0;
             for (i = 0; i + 1 < n; i += 2) {
-                double g = Math.min(Math.abs(buf[i]), c), h = Math.min(Math.abs(buf[i + 1]), c);
+                double g = Math.min(Math.abs(at(a, o, i)), c), h = Math.min(Math.abs(at(a, o, i + 1)), c);
                 c0 += g * g;
                 c1 += h * h;
             }
-            if (i < n) c0 += Math.min(Math.abs(buf[i]), c) * Math.min(Math.abs(buf[i]), c);
+            if (i < n) {
+                double g = Math.min(Math.abs(at(a, o, i)), c);
+                c0 += g * g;
+            }
             clipped = c0 + c1;
         }
-        return new TensorStats(n, Math.sqrt(sq) * scale, (a0 + a1) / n * scale, max * scale, Math.sqrt(Math.max(0, var)) * scale,
+        return new TensorStats(n, Math.sqrt(sq) * scale, ((a0 + a1) + (a2 + a3)) / n * scale, max * scale, Math.sqrt(Math.max(0, var)) * scale,
                 (double) zeros / n, 0, Math.sqrt(clipped) * scale);
     }
 
@@ -143,26 +158,31 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
 
     /** The L2 norm of the finite elements of {@code v}, in double: one pass, or max-scaled like {@link #of} at extreme magnitudes. */
     static double l2(INDArray v, Scratch scratch) {
-        double[] buf = scratch.load(v);
-        int n = scratch.size();
+        Object a = scratch.view(v);
+        long o = scratch.offset;
+        int n = scratch.size;
         double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {
-            double a = buf[i], b = buf[i + 1], c = buf[i + 2], d = buf[i + 3];
-            q0 += a * a;
-            q1 += b * b;
-            q2 += c * c;
-            q3 += d * d;
+            double x0 = at(a, o, i), x1 = at(a, o, i + 1), x2 = at(a, o, i + 2), x3 = at(a, o, i + 3);
+            q0 += x0 * x0;
+            q1 += x1 * x1;
+            q2 += x2 * x2;
+            q3 += x3 * x3;
         }
-        for (; i < n; i++) q0 += buf[i] * buf[i];
+        for (; i < n; i++) {
+            double x = at(a, o, i);
+            q0 += x * x;
+        }
         double sq = (q0 + q1) + (q2 + q3);
         // With sq >= 1e-270 the largest square is >= 1e-270 / 2^31, so squares lost to underflow (< 2.2e-308
         // each) weigh nothing; below that, or past SQ_MAX, or with a non-finite element: max-scaled passes.
         if (sq >= 1e-270 && sq <= SQ_MAX) return Math.sqrt(sq);
+        double[] buf = scratch.doubles();
         double max = 0;
         for (i = 0; i < n; i++) {
-            double a = Math.abs(buf[i]);
-            if (a > max && a != Double.POSITIVE_INFINITY) max = a;
+            double m = Math.abs(buf[i]);
+            if (m > max && m != Double.POSITIVE_INFINITY) max = m;
         }
         if (max == 0) return 0;
         double inv = 1.0 / max, scaledSq = 0;
@@ -175,97 +195,137 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         return max * Math.sqrt(scaledSq);
     }
 
-    /** Elements per bulk copy of {@link #allFinite}: 128 KB, so each chunk is summed while in cache. */
-    private static final int CHUNK = 16_384;
-
     /**
-     * Whether every element of {@code v} (contiguous, e.g. a network's flat gradient) is finite: one pass
-     * summing {@code x * 0}, which is 0 for a finite x and NaN for an infinite or NaN one (so, unlike a plain
-     * sum, it cannot overflow). Reads through {@code scratch} in chunks.
+     * Whether every element of {@code v} (e.g. a network's flat gradient) is finite: one pass summing
+     * {@code x * 0}, which is 0 for a finite x and NaN for an infinite or NaN one (so, unlike a plain sum,
+     * it cannot overflow), read in place.
      */
     static boolean allFinite(INDArray v, Scratch scratch) {
-        if (v.elementWiseStride() != 1) v = v.dup();
-        DataBuffer buf = v.data();
-        long n = v.length();
+        Object a = scratch.view(v);
+        long o = scratch.offset;
+        int n = scratch.size;
         double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-        for (long off = 0; off < n; off += CHUNK) {
-            int len = (int) Math.min(CHUNK, n - off);
-            double[] d = scratch.read(buf, off, len);
-            int i = 0;
-            for (; i + 3 < len; i += 4) {
-                z0 += d[i] * 0.0;
-                z1 += d[i + 1] * 0.0;
-                z2 += d[i + 2] * 0.0;
-                z3 += d[i + 3] * 0.0;
-            }
-            for (; i < len; i++) z0 += d[i] * 0.0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            z0 += at(a, o, i) * 0.0;
+            z1 += at(a, o, i + 1) * 0.0;
+            z2 += at(a, o, i + 2) * 0.0;
+            z3 += at(a, o, i + 3) * 0.0;
         }
+        for (; i < n; i++) z0 += at(a, o, i) * 0.0;
         return (z0 + z1 + z2 + z3) == 0;
     }
 
     /** The largest finite magnitude of {@code v}'s elements. */
     static double maxAbs(INDArray v, Scratch scratch) {
-        double[] buf = scratch.load(v);
-        int n = scratch.size();
+        Object a = scratch.view(v);
+        long o = scratch.offset;
+        int n = scratch.size;
         double max = 0;
         for (int i = 0; i < n; i++) {
-            double a = Math.abs(buf[i]);
-            if (a > max && a != Double.POSITIVE_INFINITY) max = a;
+            double m = Math.abs(at(a, o, i));
+            if (m > max && m != Double.POSITIVE_INFINITY) max = m;
         }
         return max;
     }
 
+    /** Element {@code i} of the doubles at {@code offset} in {@code base}: native memory when base is null (see {@link Scratch#view}). */
+    static double at(Object base, long offset, int i) { return UNSAFE.getDouble(base, offset + ((long) i << 3)); }
+
     /**
-     * A growable buffer a tensor's elements are copied into, in double, with one bulk read of the native
-     * memory (no per-element JNI or bounds-checked accessor). Not thread-safe: one per probe.
+     * Reads native memory in place: a bulk copy into a Java array first (the previous way) was a second
+     * pass over every tensor, which costs most where a network's arrays no longer fit in the caches.
+     */
+    private static final sun.misc.Unsafe UNSAFE;
+
+    static {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            UNSAFE = (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Where the statistics read a tensor's elements, always as doubles: in place for a contiguous double
+     * tensor, else converted into a reusable double array (a float tensor: one bulk copy and a widening
+     * loop the JIT vectorizes; reading floats in place and widening each one ran about twice as slow).
+     * Not thread-safe: one per probe.
      */
     static final class Scratch {
         private double[] d = new double[0];
         private float[] f = new float[0];
-        private int size;
+        /** The viewed tensor, kept reachable while its native memory is read. */
+        private INDArray held;
+        /** The viewed elements are at {@code offset} in {@code base} (null: native memory). */
+        long offset;
+        /** Elements of the last view. */
+        int size;
+        /** Whether the last view was converted into the double array. */
+        private boolean inArray;
 
         /**
-         * Copies {@code v}'s elements in buffer order (its own ordering, c or f); returns the buffer, valid
-         * up to {@link #size()}. Only a tensor whose elements are not contiguous is copied first.
+         * Points this scratch at {@code v}'s elements in buffer order (its own ordering, c or f) and returns
+         * the base for {@link #at} (null: native memory at {@link #offset}), valid until the next view. A
+         * tensor whose elements are not contiguous is copied first. addressPointer() starts at a view's
+         * first element (pointer() at its parent's).
          */
-        double[] load(INDArray v) {
+        Object view(INDArray v) {
             if (v.elementWiseStride() != 1) v = v.dup();
             long len = v.length();
             if (len > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor too large for statistics: " + len);
             int n = (int) len;
+            held = v;
             size = n;
-            return read(v.data(), 0, n);
-        }
-
-        /**
-         * Copies elements [offset, offset + len) of {@code buf} into the start of the buffer, in double, and
-         * returns it. addressPointer() starts at a view's first element (pointer() at its parent's); double
-         * and float buffers take one bulk JNI copy.
-         */
-        double[] read(DataBuffer buf, long offset, int len) {
-            if (d.length < len) d = new double[Math.max(len, d.length * 2)];
-            switch (buf.dataType()) {
-                case DOUBLE -> new DoublePointer(buf.addressPointer()).position(offset).get(d, 0, len);
-                case FLOAT -> {
-                    if (f.length < len) f = new float[Math.max(len, f.length * 2)];
-                    new FloatPointer(buf.addressPointer()).position(offset).get(f, 0, len);
-                    for (int i = 0; i < len; i++) d[i] = f[i];
-                }
-                default -> { for (int i = 0; i < len; i++) d[i] = buf.getDouble(offset + i); }
+            DataBuffer buf = v.data();
+            inArray = buf.dataType() != DataType.DOUBLE;
+            if (!inArray) {
+                org.bytedeco.javacpp.Pointer p = buf.addressPointer();
+                offset = p.address() + p.position() * Double.BYTES;
+                return null;
             }
+            grow(n);
+            if (buf.dataType() == DataType.FLOAT) {
+                if (f.length < n) f = new float[Math.max(n, f.length * 2)];
+                new FloatPointer(buf.addressPointer()).get(f, 0, n);
+                for (int i = 0; i < n; i++) d[i] = f[i];
+            } else {
+                for (int i = 0; i < n; i++) d[i] = buf.getDouble(i);
+            }
+            offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
             return d;
         }
 
-        /** Elements loaded by the last {@link #load}. */
+        /** The viewed elements copied into a double array, valid up to {@link #size}. */
+        double[] doubles() {
+            if (inArray) return d;
+            grow(size);
+            UNSAFE.copyMemory(null, offset, d, sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET, (long) size * Double.BYTES);
+            return d;
+        }
+
+        /** Views {@code v} and returns its elements as a double array, valid up to {@link #size()}. */
+        double[] load(INDArray v) {
+            view(v);
+            return doubles();
+        }
+
+        private void grow(int n) {
+            if (d.length < n) d = new double[Math.max(n, d.length * 2)];
+        }
+
+        /** Elements viewed last. */
         int size() { return size; }
 
-        /** A reusable flag array of at least {@code n} entries, all false. */
-        private boolean[] flags = new boolean[0];
+        /** A reusable count array of at least {@code n} entries, the first {@code n} zero. */
+        private int[] counts = new int[0];
 
-        boolean[] flags(int n) {
-            if (flags.length < n) flags = new boolean[n];
-            else java.util.Arrays.fill(flags, 0, n, false);
-            return flags;
+        int[] counts(int n) {
+            if (counts.length < n) counts = new int[n];
+            else java.util.Arrays.fill(counts, 0, n, 0);
+            return counts;
         }
     }
 }

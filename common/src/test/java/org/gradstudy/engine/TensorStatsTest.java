@@ -87,12 +87,25 @@ class TensorStatsTest {
     }
 
     @Test
+    void otherTypesAndStridedViewsAreConvertedFirst() {
+        // Small integers are exact in every type, so each path sees the very same doubles in the same order.
+        INDArray d = Nd4j.arange(-500, 524).castTo(DataType.DOUBLE).reshape(32, 32);
+        TensorStats want = TensorStats.of(d, 0.5);
+        assertEquals(want, TensorStats.of(d.castTo(DataType.INT), 0.5));
+        assertEquals(want, TensorStats.of(d.castTo(DataType.HALF), 0.5));
+        TensorStats.Scratch s = new TensorStats.Scratch();
+        INDArray column = d.getColumn(3); // stride 32: copied before it is read
+        assertEquals(TensorStats.l2(column.dup(), s), TensorStats.l2(column, s));
+        assertEquals(TensorStats.maxAbs(column.dup(), s), TensorStats.maxAbs(column, s));
+    }
+
+    @Test
     void allFiniteFindsAnyNonFiniteElementAndNeverOverflows() {
         TensorStats.Scratch s = new TensorStats.Scratch();
         INDArray big = Nd4j.valueArrayOf(new long[] {1, 40_000}, 1e308, DataType.DOUBLE); // sums to +inf, all finite
         assertTrue(TensorStats.allFinite(big, s));
         for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN})
-            for (int at : new int[] {0, 16_383, 16_384, 39_999}) { // first element, either side of a chunk boundary, last
+            for (int at : new int[] {0, 16_383, 16_384, 39_999}) { // first element, two in the middle (unrolled by 4), last
                 INDArray v = Nd4j.zeros(DataType.DOUBLE, 1, 40_000);
                 v.putScalar(at, bad);
                 assertFalse(TensorStats.allFinite(v, s), bad + " at " + at);
