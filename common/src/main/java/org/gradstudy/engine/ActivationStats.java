@@ -31,9 +31,9 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
         Object base = scratch.view(a);
         long o = scratch.offset;
         boolean tanh = kind == Activation.TANH, saturating = kind.saturating(), relu = kind.reluFamily();
-        // Sums in four interleaved accumulators (one chain would wait on each add's latency); the counts
-        // as 0/1 additions, not branches: whether a relu output is positive is a coin flip the branch
-        // predictor loses about half the time, which made this pass cost more than the gradient's.
+        // Sums in four interleaved accumulators (one chain would wait on each add's latency); the saturation
+        // counts as 0/1 additions, not branches. Testing every relu output's sign was a coin flip the
+        // branch predictor lost about half the time, which made this pass cost more than the gradient's.
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
         int i = 0;
         for (; i + 3 < size; i += 4) {
@@ -61,14 +61,12 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
                 sat += (x < SATURATION_LOW ? 1 : 0) + (x > SATURATION ? 1 : 0);
             }
         int dead = 0;
-        if (relu) {
-            int[] positive = scratch.counts(cols);
-            for (int r = 0; r < rows; r++) {
-                int row = r * cols;
-                for (int j = 0; j < cols; j++) positive[j] += at(base, o, row + j) > 0 ? 1 : 0;
+        if (relu) // a unit is alive at its first positive output: about two reads for a live one, every row for a dead one
+            for (int j = 0; j < cols; j++) {
+                int r = 0;
+                while (r < rows && !(at(base, o, r * cols + j) > 0)) r++;
+                dead += r == rows ? 1 : 0;
             }
-            for (int j = 0; j < cols; j++) dead += positive[j] == 0 ? 1 : 0;
-        }
         double n = size, mean = sum / n;
         return new ActivationStats(mean, Math.sqrt(Math.max(0, sq / n - mean * mean)),
                 saturating ? sat / n : null, relu ? (double) dead / cols : null);

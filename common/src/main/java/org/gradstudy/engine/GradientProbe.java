@@ -46,10 +46,19 @@ public final class GradientProbe extends BaseTrainingListener {
     private final double threshold;
     private final BitSet schedule;
     private final LayerStats.Builder stats = new LayerStats.Builder();
-    private final TensorStats.Scratch scratch = new TensorStats.Scratch();
+    private final TensorStats.Scratch scratch = new TensorStats.Scratch(), scratch2 = new TensorStats.Scratch();
     /** Per slot, this step's statistics (reused every recorded step). */
     private final TensorStats[] grads;
     private final double[] paramL2, slotL2;
+    /**
+     * Per slot, ||param|| after the last update, read with that update's norm in one pass when the next
+     * step is scheduled: the parameters the next step starts from, so its own reading is saved. Only
+     * when nothing changes them between steps (DL4J applies parameter constraints after the listeners).
+     */
+    private final double[] nextParamL2;
+    private final boolean paramsStableBetweenSteps;
+    private boolean nextParamL2Ready;
+    private final double[] pair = new double[2];
     /** Per slot, the index of its DL4J layer (vertex) in {@link #layerSq}: layer-L2 clipping's groups. */
     private final int[] group;
     private final double[] layerSq;
@@ -74,6 +83,8 @@ public final class GradientProbe extends BaseTrainingListener {
         this.schedule = trial.probe().schedule(trial.training().steps());
         this.grads = new TensorStats[slots.length];
         this.paramL2 = new double[slots.length];
+        this.nextParamL2 = new double[slots.length];
+        this.paramsStableBetweenSteps = !hasConstraints(net.net());
         this.slotL2 = new double[slots.length];
         this.group = new int[slots.length];
         Map<String, Integer> groups = new HashMap<>();
@@ -174,7 +185,8 @@ public final class GradientProbe extends BaseTrainingListener {
         }
         if (clipped) clippedSteps++;
         if (record) {
-            for (int i = 0; i < slots.length; i++) paramL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
+            if (nextParamL2Ready) System.arraycopy(nextParamL2, 0, paramL2, 0, slots.length);
+            else for (int i = 0; i < slots.length; i++) paramL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
             pending = true;
             pendingLoss = loss;
             pendingPre = pre;
@@ -185,11 +197,20 @@ public final class GradientProbe extends BaseTrainingListener {
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
+        boolean next = paramsStableBetweenSteps && schedule.get(step + 1);
+        nextParamL2Ready = next;
+        if (next && !pending)
+            for (int i = 0; i < slots.length; i++) nextParamL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
         if (pending) {
             Gradient update = model.gradient(); // now holds the update the optimizer applied
             for (int i = 0; i < slots.length; i++) {
                 ParamSlot slot = slots[i];
-                double upd = TensorStats.l2(update.getGradientFor(slot.key()), scratch);
+                double upd;
+                if (next) {
+                    TensorStats.l2(update.getGradientFor(slot.key()), model.getParam(slot.key()), scratch, scratch2, pair);
+                    upd = pair[0];
+                    nextParamL2[i] = pair[1];
+                } else upd = TensorStats.l2(update.getGradientFor(slot.key()), scratch);
                 ActivationStats a = slot.kind() == ParamSlot.Kind.HIDDEN && slot.layer() < acts.length ? acts[slot.layer()] : null;
                 TensorStats g = grads[i];
                 double p = paramL2[i];
@@ -204,6 +225,15 @@ public final class GradientProbe extends BaseTrainingListener {
         }
         Arrays.fill(acts, null);
         step++;
+    }
+
+    /** Whether any layer of {@code net} has parameter constraints (applied after the listeners' iterationDone). */
+    private static boolean hasConstraints(org.deeplearning4j.nn.graph.ComputationGraph net) {
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+            List<?> c = l.getConfig() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b ? b.getConstraints() : null;
+            if (c != null && !c.isEmpty()) return true;
+        }
+        return false;
     }
 
     /** The gradient's variables that no slot records (batch norm's running mean and variance), found at the first step. */

@@ -196,11 +196,55 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
     }
 
     /**
+     * The L2 norms of {@code u} and {@code v} into {@code out[0]} and {@code out[1]}, as {@link #l2} gives them,
+     * in one pass over both when they have the same length (the update and the parameter it was applied to).
+     */
+    static void l2(INDArray u, INDArray v, Scratch su, Scratch sv, double[] out) {
+        Object a = su.view(u), b = sv.view(v);
+        long oa = su.offset, ob = sv.offset;
+        int n = su.size;
+        if (sv.size != n) {
+            out[0] = l2(u, su);
+            out[1] = l2(v, sv);
+            return;
+        }
+        // The same sums in the same order as l2's, so the results are bit for bit l2's.
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double x0 = at(a, oa, i), x1 = at(a, oa, i + 1), x2 = at(a, oa, i + 2), x3 = at(a, oa, i + 3);
+            double y0 = at(b, ob, i), y1 = at(b, ob, i + 1), y2 = at(b, ob, i + 2), y3 = at(b, ob, i + 3);
+            p0 += x0 * x0;
+            p1 += x1 * x1;
+            p2 += x2 * x2;
+            p3 += x3 * x3;
+            q0 += y0 * y0;
+            q1 += y1 * y1;
+            q2 += y2 * y2;
+            q3 += y3 * y3;
+        }
+        for (; i < n; i++) {
+            double x = at(a, oa, i), y = at(b, ob, i);
+            p0 += x * x;
+            q0 += y * y;
+        }
+        double pu = (p0 + p1) + (p2 + p3), pv = (q0 + q1) + (q2 + q3);
+        if (!(pu >= 1e-270 && pu <= SQ_MAX && pv >= 1e-270 && pv <= SQ_MAX)) { // extreme magnitudes: l2's scaled passes
+            out[0] = l2(u, su);
+            out[1] = l2(v, sv);
+            return;
+        }
+        out[0] = Math.sqrt(pu);
+        out[1] = Math.sqrt(pv);
+    }
+
+    /**
      * Whether every element of {@code v} (e.g. a network's flat gradient) is finite: one pass summing
      * {@code x * 0}, which is 0 for a finite x and NaN for an infinite or NaN one (so, unlike a plain sum,
      * it cannot overflow), read in place.
      */
     static boolean allFinite(INDArray v, Scratch scratch) {
+        if (v.dataType() == DataType.FLOAT && v.elementWiseStride() == 1) return allFiniteFloat(v);
         Object a = scratch.view(v);
         long o = scratch.offset;
         int n = scratch.size;
@@ -213,6 +257,23 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             z3 += at(a, o, i + 3) * 0.0;
         }
         for (; i < n; i++) z0 += at(a, o, i) * 0.0;
+        return (z0 + z1 + z2 + z3) == 0;
+    }
+
+    /** {@link #allFinite} of a contiguous float tensor, in float and in place (widening each element first cost 0.3 ns). */
+    private static boolean allFiniteFloat(INDArray v) {
+        org.bytedeco.javacpp.Pointer p = v.data().addressPointer();
+        long o = p.address() + p.position() * Float.BYTES, n = v.length();
+        float z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+        long i = 0;
+        for (; i + 3 < n; i += 4) {
+            z0 += UNSAFE.getFloat(o + (i << 2)) * 0f;
+            z1 += UNSAFE.getFloat(o + ((i + 1) << 2)) * 0f;
+            z2 += UNSAFE.getFloat(o + ((i + 2) << 2)) * 0f;
+            z3 += UNSAFE.getFloat(o + ((i + 3) << 2)) * 0f;
+        }
+        for (; i < n; i++) z0 += UNSAFE.getFloat(o + (i << 2)) * 0f;
+        java.lang.ref.Reference.reachabilityFence(v);
         return (z0 + z1 + z2 + z3) == 0;
     }
 
@@ -319,13 +380,5 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         /** Elements viewed last. */
         int size() { return size; }
 
-        /** A reusable count array of at least {@code n} entries, the first {@code n} zero. */
-        private int[] counts = new int[0];
-
-        int[] counts(int n) {
-            if (counts.length < n) counts = new int[n];
-            else java.util.Arrays.fill(counts, 0, n, 0);
-            return counts;
-        }
     }
 }
