@@ -9,9 +9,9 @@ import org.bytedeco.javacpp.FloatPointer;
  * Summary statistics of one tensor, computed in double precision whatever the tensor's type (a
  * float32 norm underflows to 0 once elements fall below about 1e-19). A double tensor's elements are
  * read in place, in its native memory; a float tensor's are widened once into a reusable {@link Scratch}
- * array. The statistics then take one pass with unscaled sums. Only at extreme magnitudes (a square that could underflow or overflow) or with a
- * non-finite element do they take two passes, the second scaled by the largest magnitude. Non-finite
- * elements are counted and left out of the other statistics.
+ * array. The statistics then take one pass with unscaled sums. Only at extreme magnitudes (a square that
+ * could underflow or overflow) or with a non-finite element do they take two passes, the second scaled by
+ * the largest magnitude. Non-finite elements are counted and left out of the other statistics.
  *
  * @param n            number of elements
  * @param l2           L2 norm
