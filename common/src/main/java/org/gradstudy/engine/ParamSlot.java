@@ -8,6 +8,12 @@ package org.gradstudy.engine;
 public record ParamSlot(int layer, Kind kind, String param, String key, String vertex) {
     /** Where a layer sits in the network. */
     public enum Kind { HIDDEN, OUTPUT;
-        public String key() { return name().toLowerCase(java.util.Locale.ROOT); }
+        private final String key = name().toLowerCase(java.util.Locale.ROOT);
+
+        /**
+         * The kind's name in the tables: one shared string (each recorded row holds it until its batch is
+         * committed; a fresh string per row was a quarter of the live heap every young collection copied).
+         */
+        public String key() { return key; }
     }
 }
