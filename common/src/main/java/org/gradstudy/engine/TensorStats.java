@@ -367,18 +367,10 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             return d;
         }
 
-        /** Views {@code v} and returns its elements as a double array, valid up to {@link #size()}. */
-        double[] load(INDArray v) {
-            view(v);
-            return doubles();
-        }
-
         private void grow(int n) {
             if (d.length < n) d = new double[Math.max(n, d.length * 2)];
         }
 
-        /** Elements viewed last. */
-        int size() { return size; }
 
     }
 }

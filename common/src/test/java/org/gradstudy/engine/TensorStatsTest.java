@@ -16,8 +16,8 @@ class TensorStatsTest {
     /** The scaled two-pass statistics of {@code v} (the reference: no square can underflow or overflow). */
     private static TensorStats reference(INDArray v, double scale, double clip) {
         TensorStats.Scratch s = new TensorStats.Scratch();
-        double[] buf = s.load(v);
-        return TensorStats.scaled(buf.clone(), s.size(), scale, clip);
+        s.view(v);
+        return TensorStats.scaled(s.doubles().clone(), s.size, scale, clip);
     }
 
     /**
