@@ -18,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Trainer {
     static {
         ShapeInfoCache.install();
+        OpContextReuse.install();
     }
 
     final TrialConfig trial;

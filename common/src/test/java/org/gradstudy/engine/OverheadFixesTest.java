@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine's ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache}, {@link FlatGradientUpdater}, {@link KeptPreOutputDense}. */
+/**
+ * The engine's ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache}, {@link OpContextReuse},
+ * {@link FlatGradientUpdater}, {@link KeptPreOutputDense}.
+ */
 class OverheadFixesTest {
     static final Training DOUBLE = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.DOUBLE);
     static final Training FLOAT = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.FLOAT);
@@ -67,6 +70,48 @@ class OverheadFixesTest {
             ShapeInfoCache.install();
         }
         assertSameResults(plain, cached);
+    }
+
+    @Test
+    void resultsAreBitForBitTheSameWithAndWithoutReusedOpContexts() throws Exception {
+        OpContextReuse.install();
+        OpContextReuse reuse = OpContextReuse.installed();
+        assertNotNull(reuse, "the engine installs the reuse unless -Dgradstudy.opContextReuse=false");
+        long before = reuse.reuses();
+        List<TrialResult> reused = run();
+        // 6 trials of 25 steps with 3-8 layers: several custom ops per layer and step.
+        assertTrue(reuse.reuses() - before > 1000, "custom ops ran in the thread's reused context: " + (reuse.reuses() - before));
+
+        List<TrialResult> plain;
+        OpContextReuse.uninstall();
+        try {
+            assertNull(OpContextReuse.installed());
+            plain = run();
+        } finally {
+            OpContextReuse.install();
+        }
+        assertSameResults(plain, reused);
+    }
+
+    @Test
+    void aReusedContextStartsEachOpWithNoneOfThePreviousOpsArguments() {
+        OpContextReuse.Reused c = new OpContextReuse.Reused();
+        c.setIArguments(1, 2);
+        c.setTArguments(0.5);
+        c.setBArguments(true);
+        c.setDArguments(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        c.setInputArray(0, org.nd4j.linalg.factory.Nd4j.zeros(2));
+        c.shapeFunctionOverride(true);
+        c.close();
+        c.setIArguments();
+        c.setTArguments();
+        c.setBArguments();
+        c.setDArguments();
+        assertEquals(0, c.numIArguments());
+        assertEquals(0, c.numTArguments());
+        assertEquals(0, c.numBArguments());
+        assertEquals(0, c.numDArguments());
+        assertEquals(0, c.numInputArguments());
     }
 
     @Test

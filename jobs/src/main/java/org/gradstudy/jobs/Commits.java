@@ -3,6 +3,7 @@ package org.gradstudy.jobs;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -150,10 +151,15 @@ final class Commits {
      * and the trial's axis columns already form the runs that dictionary and run-length encoding store
      * almost for free. (Sorting them again bought 0.1% in size and cost every commit a sort, whose 64 MB
      * memory pages the JVM allocates as humongous objects: 88 extra collections in a 100-trial run.) The
-     * one place the table's writer settings live.
+     * columns whose every row holds its own value ({@link LayerStatsTable#DISTINCT_DOUBLES}) are written
+     * without a dictionary: Parquet would fill a dictionary with each of them, find at the end of the
+     * file that it saves nothing and write the values plainly after all. The one place the table's writer
+     * settings live.
      */
     static void writeLayerStats(Dataset<Row> stats, String dir) {
-        stats.write().option("compression", CODEC).parquet(dir);
+        DataFrameWriter<Row> w = stats.write().option("compression", CODEC);
+        for (String c : LayerStatsTable.DISTINCT_DOUBLES) w = w.option("parquet.enable.dictionary#" + c, "false");
+        w.parquet(dir);
     }
 
     /** Replaces this study's partition of a derived table (runs are appended instead). */

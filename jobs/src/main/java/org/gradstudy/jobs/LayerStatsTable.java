@@ -30,6 +30,13 @@ public final class LayerStatsTable {
 
     public static final StructType SCHEMA;
 
+    /**
+     * The measurements that differ on nearly every row (per tensor and step), unlike the per-step loss and
+     * clip norms, the trial's columns and the fractions (mostly 0): no dictionary encoding pays for them.
+     */
+    static final List<String> DISTINCT_DOUBLES = List.of(GRAD_L2, GRAD_MEAN_ABS, GRAD_MAX_ABS, GRAD_STD, PARAM_L2, UPDATE_L2,
+            UPDATE_RATIO, ACT_MEAN, ACT_STD);
+
     static {
         List<StructField> f = new ArrayList<>(Columns.trialFields());
         f.add(Columns.field(STEP, DataTypes.IntegerType, false,
