@@ -8,6 +8,16 @@ public final class Sessions {
     private Sessions() {}
 
     /**
+     * Spark keeps the classes it generates for query stages in a cache of 100 by default; a run's
+     * aggregation (seven tables, a few dozen stages, each several generated classes) and its commits need
+     * more, so every aggregation compiled most of its code again with Janino: 12% of a warm aggregation's
+     * CPU time. With room for all of them a warm aggregation of a 500-trial study took 3.6 s instead of
+     * 5.0 (6.3 s of CPU instead of 9.1). The generated classes of one query take some tens of KB.
+     */
+    static final String CODEGEN_CACHE = "spark.sql.codegen.cache.maxEntries";
+    static final int CODEGEN_CACHE_ENTRIES = 2000;
+
+    /**
      * A session named {@code appName}. {@code master} overrides spark.master; without either, the job
      * runs embedded in {@code local[*]}. Local mode binds everything to 127.0.0.1 and keeps the UI off
      * unless {@code ui} is set.
@@ -32,6 +42,7 @@ public final class Sessions {
         // run commits a finished batch while the next one trains: the fair scheduler serves the commit's
         // pool first, so the batch lands at once instead of waiting behind the next batch's trials.
         conf.setIfMissing("spark.scheduler.mode", "FAIR");
+        conf.setIfMissing(CODEGEN_CACHE, Integer.toString(CODEGEN_CACHE_ENTRIES));
         return SparkSession.builder().appName(appName).config(conf).getOrCreate();
     }
 }

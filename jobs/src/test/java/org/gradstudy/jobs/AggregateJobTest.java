@@ -220,6 +220,12 @@ class AggregateJobTest {
         assertEquals(2L, spark.sql("SELECT count(DISTINCT study) FROM parquet.`" + wh.table("technique_depth") + "`").first().getLong(0));
     }
 
+    @Test
+    void sessionsKeepEveryGeneratedClassOfAnAggregation() {
+        // A static setting: the session must have been built with it (Sessions), not set afterwards.
+        assertEquals(Integer.toString(Sessions.CODEGEN_CACHE_ENTRIES), spark.conf().get(Sessions.CODEGEN_CACHE));
+    }
+
     static List<String> sorted(String table) {
         return spark.read().parquet(wh.table(table)).where("study = 'agg'").collectAsList().stream().map(Row::toString).sorted().toList();
     }
