@@ -42,6 +42,42 @@ class RunJobTest {
 
     static Study study(String text) { return StudyParser.parse(text, "tiny.conf", "tiny"); }
 
+    /**
+     * Every column of a trial's layer_stats rows is the engine's statistic, exactly: the trial is trained
+     * again outside Spark (deterministic) and its records compared with the rows read back, nulls included.
+     */
+    @Test
+    void layerStatsRowsAreTheEnginesRecordsColumnByColumn() {
+        Warehouse wh = new Warehouse(dir.resolve("exact").toString());
+        Study s = study(TINY);
+        RunJob.run(spark, s, wh);
+        // A sigmoid trial of depth 6: saturation set, dead units null, the output layer's activation columns null.
+        org.gradstudy.study.TrialConfig t = org.gradstudy.study.Expander.expand(s).trials().stream()
+                .filter(c -> c.activation() == org.gradstudy.study.Activation.SIGMOID && c.depth() == 6).findFirst().orElseThrow();
+        org.gradstudy.result.TrialResult r = org.gradstudy.engine.TrialRunner.run(t);
+        List<Row> rows = spark.read().parquet(wh.table(LayerStatsTable.NAME)).where("trial_id = '" + t.trialId() + "'")
+                .orderBy("step", "layer", "param").collectAsList();
+        List<org.gradstudy.result.LayerStat> expected = new ArrayList<>(r.layerStats());
+        expected.sort(java.util.Comparator.comparingInt(org.gradstudy.result.LayerStat::step)
+                .thenComparingInt(org.gradstudy.result.LayerStat::layer).thenComparing(org.gradstudy.result.LayerStat::param));
+        assertEquals(expected.size(), rows.size());
+        List<Object> prefix = Columns.trialValues(t);
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            org.gradstudy.result.LayerStat e = expected.get(i);
+            for (int c = 0; c < prefix.size(); c++) {
+                String name = LayerStatsTable.SCHEMA.fields()[c].name();
+                assertEquals(prefix.get(c), row.getAs(name), name);
+            }
+            assertEquals(new org.gradstudy.result.LayerStat(row.getAs("step"), row.getAs("layer"), row.getAs("layer_kind"), row.getAs("param"),
+                    row.getAs("loss"), row.getAs("n"), row.getAs("grad_l2"), row.getAs("grad_mean_abs"), row.getAs("grad_max_abs"),
+                    row.getAs("grad_std"), row.getAs("grad_zero_fraction"), row.getAs("grad_nonfinite"), row.getAs("param_l2"),
+                    row.getAs("update_l2"), row.getAs("update_ratio"), row.getAs("act_mean"), row.getAs("act_std"),
+                    row.getAs("act_saturated_fraction"), row.getAs("act_dead_fraction"), row.getAs("grad_norm_pre_clip"),
+                    row.getAs("grad_norm_post_clip"), row.getAs("clipped")), e, "row " + i);
+        }
+    }
+
     @Test
     void writesAllThreeTablesAndTheyAgree() {
         Warehouse wh = new Warehouse(dir.resolve("wh").toString());
