@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One native op context per thread, reused by every custom op, instead of a new one per op.
  *
- * <p>In ND4J 1.0.0-M2.1 the CPU executioner runs each custom op (a layer's bias add, activation and its
- * derivative, the loss: a few per layer per step) in a fresh {@link CpuOpContext}, and closing it does
+ * <p>In ND4J 1.0.0-M2.1 the CPU executioner runs each custom op (an activation's derivative, the loss and
+ * its gradient: one or more per layer per step) in a fresh {@link CpuOpContext}, and closing it does
  * nothing. Each context is a native object plus a Java chain registered with ND4J's
  * {@code DeallocatorService} and JavaCPP. That chain survives a young collection, and the native object
  * is destroyed later on one of the service's threads. Profiled on a 500-trial {@code local[2]} study,
