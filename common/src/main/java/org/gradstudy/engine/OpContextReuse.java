@@ -145,8 +145,6 @@ public final class OpContextReuse extends NativeOpExecutioner {
     }
 
     private static void setExecutioner(OpExecutioner executioner) throws ReflectiveOperationException {
-        java.lang.reflect.Field field = Nd4j.class.getDeclaredField("OP_EXECUTIONER_INSTANCE");
-        field.setAccessible(true);
-        field.set(null, executioner);
+        ShapeInfoCache.setNd4jField("OP_EXECUTIONER_INSTANCE", executioner);
     }
 }

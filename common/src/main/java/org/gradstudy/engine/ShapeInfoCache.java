@@ -128,8 +128,13 @@ public final class ShapeInfoCache implements ShapeInfoProvider {
     }
 
     private static void setProvider(ShapeInfoProvider provider) throws ReflectiveOperationException {
-        java.lang.reflect.Field field = Nd4j.class.getDeclaredField("shapeInfoProvider");
+        setNd4jField("shapeInfoProvider", provider);
+    }
+
+    /** Sets one of {@link Nd4j}'s private static fields (ND4J has no setters for the backend's parts replaced here). */
+    static void setNd4jField(String name, Object value) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = Nd4j.class.getDeclaredField(name);
         field.setAccessible(true);
-        field.set(null, provider);
+        field.set(null, value);
     }
 }
