@@ -178,8 +178,8 @@ public final class RunJob {
         /**
          * Batches submitted but not yet committed: the running one and the next two. With only the next
          * one, the cores sat idle for about a second at the start of every run: the first batches hold 2
-         * trials per core (no rate is known yet), and the second was done before the first one's commit,
-         * the JVM's first Parquet write, was (2.6 s).
+         * trials per core (no rate is known yet), and the second finished before the first one's commit
+         * (the JVM's first Parquet write, 2.6 s) did.
          */
         static final int IN_FLIGHT = 3;
         /**

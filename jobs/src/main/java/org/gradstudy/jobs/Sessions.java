@@ -12,7 +12,7 @@ public final class Sessions {
      * aggregation (seven tables, a few dozen stages, each several generated classes) and its commits need
      * more, so every aggregation compiled most of its code again with Janino: 12% of a warm aggregation's
      * CPU time. With room for all of them a warm aggregation of a 500-trial study took 3.6 s instead of
-     * 5.0 (6.3 s of CPU instead of 9.1). The generated classes of one query take some tens of KB.
+     * 5.0 (6.3 s of CPU instead of 9.1).
      */
     static final String CODEGEN_CACHE = "spark.sql.codegen.cache.maxEntries";
     static final int CODEGEN_CACHE_ENTRIES = 2000;
