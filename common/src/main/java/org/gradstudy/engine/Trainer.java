@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Trainer {
     static {
         ShapeInfoCache.install();
-        OpContextReuse.install();
+        ReusingExecutioner.install();
     }
 
     final TrialConfig trial;

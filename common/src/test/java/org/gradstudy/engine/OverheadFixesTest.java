@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The engine's ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache}, {@link OpContextReuse},
+ * The engine's ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache}, {@link ReusingExecutioner},
  * {@link FlatGradientUpdater}, {@link KeptPreOutputDense}.
  */
 class OverheadFixesTest {
@@ -73,29 +73,31 @@ class OverheadFixesTest {
     }
 
     @Test
-    void resultsAreBitForBitTheSameWithAndWithoutReusedOpContexts() throws Exception {
-        OpContextReuse.install();
-        OpContextReuse reuse = OpContextReuse.installed();
-        assertNotNull(reuse, "the engine installs the reuse unless -Dgradstudy.opContextReuse=false");
-        long before = reuse.reuses();
+    void resultsAreBitForBitTheSameWithAndWithoutTheReusingExecutioner() throws Exception {
+        ReusingExecutioner.install();
+        ReusingExecutioner reusing = ReusingExecutioner.installed();
+        assertNotNull(reusing, "the engine installs it unless -Dgradstudy.opContextReuse=false and -Dgradstudy.tadCache=false");
+        long reuses = reusing.reuses(), tadHits = reusing.tadHits();
         List<TrialResult> reused = run();
-        // 6 trials of 25 steps with 3-8 layers: several custom ops per layer and step.
-        assertTrue(reuse.reuses() - before > 1000, "custom ops ran in the thread's reused context: " + (reuse.reuses() - before));
+        // 6 trials of 25 steps with 3-8 layers: several custom ops and three ops along a dimension per layer and step.
+        assertTrue(reusing.reuses() - reuses > 1000, "custom ops ran in the thread's reused context: " + (reusing.reuses() - reuses));
+        assertTrue(reusing.tadHits() - tadHits > 1000, "TAD packs served from the cache: " + (reusing.tadHits() - tadHits));
+        assertTrue(reusing.tadsCached() < 200, "a few dozen distinct (shape, dimensions) pairs for these networks: " + reusing.tadsCached());
 
         List<TrialResult> plain;
-        OpContextReuse.uninstall();
+        ReusingExecutioner.uninstall();
         try {
-            assertNull(OpContextReuse.installed());
+            assertNull(ReusingExecutioner.installed());
             plain = run();
         } finally {
-            OpContextReuse.install();
+            ReusingExecutioner.install();
         }
         assertSameResults(plain, reused);
     }
 
     @Test
     void aReusedContextStartsEachOpWithNoneOfThePreviousOpsArguments() {
-        OpContextReuse.Reused c = new OpContextReuse.Reused();
+        ReusingExecutioner.Reused c = new ReusingExecutioner.Reused();
         c.setIArguments(1, 2);
         c.setTArguments(0.5);
         c.setBArguments(true);
@@ -112,6 +114,16 @@ class OverheadFixesTest {
         assertEquals(0, c.numBArguments());
         assertEquals(0, c.numDArguments());
         assertEquals(0, c.numInputArguments());
+        // The argument buffers grow past their first size, and a shorter list replaces a longer one.
+        long[] many = java.util.stream.LongStream.range(0, 20).toArray();
+        c.setIArguments(many);
+        c.setTArguments(new double[20]);
+        assertEquals(java.util.Arrays.stream(many).boxed().toList(), c.getIArguments());
+        assertEquals(20, c.numTArguments());
+        c.setIArguments(7);
+        c.setTArguments(0.25);
+        assertEquals(List.of(7L), c.getIArguments());
+        assertEquals(List.of(0.25), c.getTArguments());
     }
 
     @Test
