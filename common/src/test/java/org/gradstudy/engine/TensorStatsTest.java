@@ -113,4 +113,52 @@ class TensorStatsTest {
             }
         assertTrue(TensorStats.allFinite(Nd4j.zeros(DataType.FLOAT, 1, 40_000), s));
     }
+
+    /**
+     * The SIMD passes give the scalar passes' bits: every statistic, for lengths around the eight-element
+     * blocks (the tail), native and array-backed (float) tensors, zeros, all-equal, extreme and non-finite values.
+     */
+    @Test
+    void theVectorPassesGiveTheScalarPassesBits() {
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "the build runs tests with --add-modules jdk.incubator.vector");
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorStats.usable(), "no 256-bit vectors on this CPU: only the scalar passes run");
+        boolean was = TensorStats.vector;
+        try {
+            java.util.Random r = new java.util.Random(5);
+            java.util.List<INDArray> cases = new java.util.ArrayList<>();
+            for (int n : new int[] {1, 3, 7, 8, 9, 15, 16, 17, 31, 64, 65, 4099}) {
+                double[] x = new double[n];
+                for (int i = 0; i < n; i++) x[i] = r.nextInt(5) == 0 ? 0.0 : r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3);
+                cases.add(Nd4j.createFromArray(x));
+                cases.add(Nd4j.createFromArray(x).castTo(DataType.FLOAT));
+            }
+            cases.add(Nd4j.valueArrayOf(new long[] {1000}, 0.1, DataType.DOUBLE)); // all equal: the second pass
+            cases.add(Nd4j.createFromArray(1e-200, 3e-201, -2e-200, 0, 5e-201, 1e-200, 1e-200, 2e-200, 7e-201)); // tiny
+            cases.add(Nd4j.createFromArray(1e200, 3e201, -2e200, 0, 5e201, 1e200, 1e200, 2e200, 7e201)); // huge
+            cases.add(Nd4j.createFromArray(1.0, 2, Double.NaN, 4, 5, 6, 7, 8, -0.0, 10));
+            cases.add(Nd4j.createFromArray(1.0, 2, 3, 4, 5, 6, 7, Double.NEGATIVE_INFINITY, 9, Double.POSITIVE_INFINITY));
+            cases.add(Nd4j.createFromArray(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, Float.NaN, 10f, 11f, 12f, 13f, 14f, 15f, 16f, 17f));
+            INDArray wide = Nd4j.randn(DataType.DOUBLE, 256, 256);
+            cases.add(wide);
+            cases.add(wide.get(NDArrayIndex.interval(3, 9), NDArrayIndex.all())); // a view at an offset
+            for (INDArray v : cases) {
+                String what = v.dataType() + " " + v.length();
+                TensorStats.vector = false;
+                TensorStats scalar = TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch());
+                double scalarL2 = TensorStats.l2(v, new TensorStats.Scratch());
+                double[] scalarPair = new double[2];
+                TensorStats.l2(v, v.mul(3), new TensorStats.Scratch(), new TensorStats.Scratch(), scalarPair);
+                boolean scalarFinite = TensorStats.allFinite(v, new TensorStats.Scratch());
+                TensorStats.vector = true;
+                assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch()), what); // records compare doubles by bits
+                assertEquals(scalarL2, TensorStats.l2(v, new TensorStats.Scratch()), 0, what);
+                double[] pair = new double[2];
+                TensorStats.l2(v, v.mul(3), new TensorStats.Scratch(), new TensorStats.Scratch(), pair);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(scalarPair, pair, what);
+                assertEquals(scalarFinite, TensorStats.allFinite(v, new TensorStats.Scratch()), what);
+            }
+        } finally {
+            TensorStats.vector = was;
+        }
+    }
 }
