@@ -36,24 +36,42 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         Object a = scratch.view(v);
         long o = scratch.offset;
         int n = scratch.size;
-        // One pass with unscaled sums in eight partial sums per statistic (a single chain of dependent adds
-        // would wait on each add's latency; eight are two 256-bit registers: see VectorStats, which runs
-        // this pass when it can). Exact to rounding while every square is a normal double and the sum of
-        // squares is finite; otherwise, or with a non-finite element, the scaled two passes.
-        double[] p = scratch.partials;
-        int i = vector ? VectorStats.moments(scratch.buffer(), (double[]) a, n, p) : moments(a, o, n, p);
+        // One pass with unscaled sums, four interleaved accumulator sets (a single chain of dependent adds
+        // would wait on each add's latency). Exact to rounding while every square is a normal double and
+        // the sum of squares is finite; otherwise, or with a non-finite element, the scaled two passes.
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        int zeros = 0, i = 0;
+        for (; i + 3 < n; i += 4) {
+            double g0 = at(a, o, i), g1 = at(a, o, i + 1), g2 = at(a, o, i + 2), g3 = at(a, o, i + 3);
+            double b0 = Math.abs(g0), b1 = Math.abs(g1), b2 = Math.abs(g2), b3 = Math.abs(g3);
+            s0 += g0;
+            s1 += g1;
+            s2 += g2;
+            s3 += g3;
+            a0 += b0;
+            a1 += b1;
+            a2 += b2;
+            a3 += b3;
+            q0 += g0 * g0;
+            q1 += g1 * g1;
+            q2 += g2 * g2;
+            q3 += g3 * g3;
+            m0 = b0 > m0 ? b0 : m0;
+            m1 = b1 > m1 ? b1 : m1;
+            m2 = b2 > m2 ? b2 : m2;
+            m3 = b3 > m3 ? b3 : m3;
+            zeros += (g0 == 0 ? 1 : 0) + (g1 == 0 ? 1 : 0) + (g2 == 0 ? 1 : 0) + (g3 == 0 ? 1 : 0);
+        }
         for (; i < n; i++) {
             double g = at(a, o, i), ag = Math.abs(g);
-            int k = i & 7;
-            p[k] += g;
-            p[8 + k] += ag;
-            p[16 + k] += g * g;
-            p[24 + k] = ag > p[24 + k] ? ag : p[24 + k];
-            p[32] += g == 0 ? 1 : 0;
+            s0 += g;
+            a0 += ag;
+            q0 += g * g;
+            m0 = ag > m0 ? ag : m0;
+            zeros += g == 0 ? 1 : 0;
         }
-        double sum = combine(p, 0), sq = combine(p, 16), max = 0;
-        for (int k = 24; k < 32; k++) max = p[k] > max ? p[k] : max;
-        long zeros = (long) p[32];
+        double sum = (s0 + s1) + (s2 + s3), sq = (q0 + q1) + (q2 + q3), max = Math.max(Math.max(m0, m1), Math.max(m2, m3));
         if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum)) return scaled(scratch.doubles(), n, scale, clip);
         double mean = sum / n, var = sq / n - mean * mean;
         // sq/n - mean^2 loses about 1e-16 * mean^2 / var of relative precision: past 1e-6 of mean^2, a second
@@ -90,81 +108,8 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             }
             clipped = c0 + c1;
         }
-        return new TensorStats(n, Math.sqrt(sq) * scale, combine(p, 8) / n * scale, max * scale, Math.sqrt(Math.max(0, var)) * scale,
+        return new TensorStats(n, Math.sqrt(sq) * scale, ((a0 + a1) + (a2 + a3)) / n * scale, max * scale, Math.sqrt(Math.max(0, var)) * scale,
                 (double) zeros / n, 0, Math.sqrt(clipped) * scale);
-    }
-
-    /** The pairwise sum of the eight partial sums at {@code p[k..k+8)}, the same for the scalar and the vector pass. */
-    static double combine(double[] p, int k) {
-        return ((p[k] + p[k + 1]) + (p[k + 2] + p[k + 3])) + ((p[k + 4] + p[k + 5]) + (p[k + 6] + p[k + 7]));
-    }
-
-    /**
-     * The scalar {@link VectorStats#moments}: over elements [0, n & ~7), element i into partial i % 8 of the
-     * sums of x, |x|, x^2, of the largest |x|, and the zero count, laid out as there. Returns the first element not read.
-     */
-    static int moments(Object a, long o, int n, double[] out) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
-        double m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0, m6 = 0, m7 = 0;
-        int zeros = 0, i = 0;
-        for (; i + 7 < n; i += 8) {
-            double g0 = at(a, o, i), g1 = at(a, o, i + 1), g2 = at(a, o, i + 2), g3 = at(a, o, i + 3);
-            double g4 = at(a, o, i + 4), g5 = at(a, o, i + 5), g6 = at(a, o, i + 6), g7 = at(a, o, i + 7);
-            double a0 = Math.abs(g0), a1 = Math.abs(g1), a2 = Math.abs(g2), a3 = Math.abs(g3);
-            double a4 = Math.abs(g4), a5 = Math.abs(g5), a6 = Math.abs(g6), a7 = Math.abs(g7);
-            s0 += g0; s1 += g1; s2 += g2; s3 += g3; s4 += g4; s5 += g5; s6 += g6; s7 += g7;
-            b0 += a0; b1 += a1; b2 += a2; b3 += a3; b4 += a4; b5 += a5; b6 += a6; b7 += a7;
-            q0 += g0 * g0; q1 += g1 * g1; q2 += g2 * g2; q3 += g3 * g3;
-            q4 += g4 * g4; q5 += g5 * g5; q6 += g6 * g6; q7 += g7 * g7;
-            m0 = a0 > m0 ? a0 : m0; m1 = a1 > m1 ? a1 : m1; m2 = a2 > m2 ? a2 : m2; m3 = a3 > m3 ? a3 : m3;
-            m4 = a4 > m4 ? a4 : m4; m5 = a5 > m5 ? a5 : m5; m6 = a6 > m6 ? a6 : m6; m7 = a7 > m7 ? a7 : m7;
-            zeros += (g0 == 0 ? 1 : 0) + (g1 == 0 ? 1 : 0) + (g2 == 0 ? 1 : 0) + (g3 == 0 ? 1 : 0)
-                    + (g4 == 0 ? 1 : 0) + (g5 == 0 ? 1 : 0) + (g6 == 0 ? 1 : 0) + (g7 == 0 ? 1 : 0);
-        }
-        put(out, 0, s0, s1, s2, s3, s4, s5, s6, s7);
-        put(out, 8, b0, b1, b2, b3, b4, b5, b6, b7);
-        put(out, 16, q0, q1, q2, q3, q4, q5, q6, q7);
-        put(out, 24, m0, m1, m2, m3, m4, m5, m6, m7);
-        out[32] = zeros;
-        return i;
-    }
-
-    /** The scalar {@link VectorStats#squares}: element i's square into partial i % 8 of {@code out[k..k+8)}. */
-    static int squares(Object a, long o, int n, double[] out, int k) {
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            double x0 = at(a, o, i), x1 = at(a, o, i + 1), x2 = at(a, o, i + 2), x3 = at(a, o, i + 3);
-            double x4 = at(a, o, i + 4), x5 = at(a, o, i + 5), x6 = at(a, o, i + 6), x7 = at(a, o, i + 7);
-            q0 += x0 * x0; q1 += x1 * x1; q2 += x2 * x2; q3 += x3 * x3;
-            q4 += x4 * x4; q5 += x5 * x5; q6 += x6 * x6; q7 += x7 * x7;
-        }
-        put(out, k, q0, q1, q2, q3, q4, q5, q6, q7);
-        return i;
-    }
-
-    private static void put(double[] out, int k, double v0, double v1, double v2, double v3, double v4, double v5, double v6, double v7) {
-        out[k] = v0;
-        out[k + 1] = v1;
-        out[k + 2] = v2;
-        out[k + 3] = v3;
-        out[k + 4] = v4;
-        out[k + 5] = v5;
-        out[k + 6] = v6;
-        out[k + 7] = v7;
-    }
-
-    /** The sum of squares of the n elements at (a, o), pass and tail as {@link #of}'s: the same bits from both paths. */
-    private static double sumOfSquares(Scratch scratch, Object a, long o, int n) {
-        double[] p = scratch.partials;
-        int i = vector ? VectorStats.squares(scratch.buffer(), (double[]) a, null, null, false, n, p) : squares(a, o, n, p, 0);
-        for (; i < n; i++) {
-            double x = at(a, o, i);
-            p[i & 7] += x * x;
-        }
-        return combine(p, 0);
     }
 
     /**
@@ -216,13 +161,25 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         Object a = scratch.view(v);
         long o = scratch.offset;
         int n = scratch.size;
-        double sq = sumOfSquares(scratch, a, o, n);
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double x0 = at(a, o, i), x1 = at(a, o, i + 1), x2 = at(a, o, i + 2), x3 = at(a, o, i + 3);
+            q0 += x0 * x0;
+            q1 += x1 * x1;
+            q2 += x2 * x2;
+            q3 += x3 * x3;
+        }
+        for (; i < n; i++) {
+            double x = at(a, o, i);
+            q0 += x * x;
+        }
+        double sq = (q0 + q1) + (q2 + q3);
         // With sq >= 1e-270 the largest square is >= 1e-270 / 2^31, so squares lost to underflow (< 2.2e-308
         // each) weigh nothing; below that, or past SQ_MAX, or with a non-finite element: max-scaled passes.
         if (sq >= 1e-270 && sq <= SQ_MAX) return Math.sqrt(sq);
         double[] buf = scratch.doubles();
         double max = 0;
-        int i;
         for (i = 0; i < n; i++) {
             double m = Math.abs(buf[i]);
             if (m > max && m != Double.POSITIVE_INFINITY) max = m;
@@ -252,19 +209,26 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             return;
         }
         // The same sums in the same order as l2's, so the results are bit for bit l2's.
-        double[] p = su.partials;
-        int i;
-        if (vector) i = VectorStats.squares(su.buffer(), (double[]) a, sv.buffer(), (double[]) b, true, n, p);
-        else {
-            i = squares(a, oa, n, p, 0);
-            squares(b, ob, n, p, 8);
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double x0 = at(a, oa, i), x1 = at(a, oa, i + 1), x2 = at(a, oa, i + 2), x3 = at(a, oa, i + 3);
+            double y0 = at(b, ob, i), y1 = at(b, ob, i + 1), y2 = at(b, ob, i + 2), y3 = at(b, ob, i + 3);
+            p0 += x0 * x0;
+            p1 += x1 * x1;
+            p2 += x2 * x2;
+            p3 += x3 * x3;
+            q0 += y0 * y0;
+            q1 += y1 * y1;
+            q2 += y2 * y2;
+            q3 += y3 * y3;
         }
         for (; i < n; i++) {
             double x = at(a, oa, i), y = at(b, ob, i);
-            p[i & 7] += x * x;
-            p[8 + (i & 7)] += y * y;
+            p0 += x * x;
+            q0 += y * y;
         }
-        double pu = combine(p, 0), pv = combine(p, 8);
+        double pu = (p0 + p1) + (p2 + p3), pv = (q0 + q1) + (q2 + q3);
         if (!(pu >= 1e-270 && pu <= SQ_MAX && pv >= 1e-270 && pv <= SQ_MAX)) { // extreme magnitudes: l2's scaled passes
             out[0] = l2(u, su);
             out[1] = l2(v, sv);
@@ -280,11 +244,10 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
      * it cannot overflow), read in place.
      */
     static boolean allFinite(INDArray v, Scratch scratch) {
-        if (v.dataType() == DataType.FLOAT && v.elementWiseStride() == 1) return allFiniteFloat(v, scratch);
+        if (v.dataType() == DataType.FLOAT && v.elementWiseStride() == 1) return allFiniteFloat(v);
         Object a = scratch.view(v);
         long o = scratch.offset;
         int n = scratch.size;
-        if (vector) return VectorStats.allFinite(scratch.buffer(), (double[]) a, n);
         double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {
@@ -298,14 +261,9 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
     }
 
     /** {@link #allFinite} of a contiguous float tensor, in float and in place (widening each element first cost 0.3 ns). */
-    private static boolean allFiniteFloat(INDArray v, Scratch scratch) {
+    private static boolean allFiniteFloat(INDArray v) {
         org.bytedeco.javacpp.Pointer p = v.data().addressPointer();
         long o = p.address() + p.position() * Float.BYTES, n = v.length();
-        if (vector && n <= Integer.MAX_VALUE / Float.BYTES) {
-            boolean finite = VectorStats.allFiniteFloat(scratch.buffer(o, n * Float.BYTES), (int) n);
-            java.lang.ref.Reference.reachabilityFence(v);
-            return finite;
-        }
         float z0 = 0, z1 = 0, z2 = 0, z3 = 0;
         long i = 0;
         for (; i + 3 < n; i += 4) {
@@ -330,35 +288,6 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             if (m > max && m != Double.POSITIVE_INFINITY) max = m;
         }
         return max;
-    }
-
-    /**
-     * Whether the passes run in SIMD registers ({@link VectorStats}): when the JVM has the Vector API module
-     * ({@code --add-modules jdk.incubator.vector}) and 256-bit vectors, unless {@code -Dgradstudy.vectorStats=false}.
-     * The results are the same bits either way.
-     */
-    static boolean vector = vectorStats(); // not final: tests run both paths in one JVM
-
-    /** The system property that turns the SIMD passes off ({@code false}). */
-    public static final String VECTOR_PROPERTY = "gradstudy.vectorStats";
-
-    private static boolean vectorStats() {
-        if (!Boolean.parseBoolean(System.getProperty(VECTOR_PROPERTY, "true"))) return false;
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
-        try {
-            return VectorStats.usable();
-        } catch (LinkageError e) {
-            return false;
-        }
-    }
-
-    /** A JavaCPP pointer to memory it does not own, only to be viewed as a direct buffer. */
-    private static final class RawMemory extends org.bytedeco.javacpp.Pointer {
-        RawMemory(long address, long bytes) {
-            this.address = address;
-            this.limit = bytes;
-            this.capacity = bytes;
-        }
     }
 
     /** Element {@code i} of the doubles at {@code offset} in {@code base}: native memory when base is null (see {@link Scratch#view}). */
@@ -387,8 +316,6 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
      * Not thread-safe: one per probe.
      */
     static final class Scratch {
-        /** The eight partial sums of each statistic and the zero count of the last pass (see {@link #of}). */
-        final double[] partials = new double[33];
         private double[] d = new double[0];
         private float[] f = new float[0];
         /** The viewed tensor, kept reachable while its native memory is read. */
@@ -430,14 +357,6 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             }
             offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
             return d;
-        }
-
-        /** The viewed native elements as a little-endian direct buffer for {@link VectorStats}, or null when they are in the array. */
-        java.nio.ByteBuffer buffer() { return inArray ? null : buffer(offset, (long) size * Double.BYTES); }
-
-        /** A little-endian direct buffer over {@code bytes} bytes of native memory at {@code address}. */
-        java.nio.ByteBuffer buffer(long address, long bytes) {
-            return new RawMemory(address, bytes).asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         }
 
         /** The viewed elements copied into a double array, valid up to {@link #size}. */
