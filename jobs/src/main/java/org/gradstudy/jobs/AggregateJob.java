@@ -116,7 +116,7 @@ public final class AggregateJob {
     private static void write(SparkSession spark, Commits commits, String table, Dataset<Row> rows) {
         long t0 = System.currentTimeMillis();
         commits.replaceDerived(table, rows);
-        commits.readDerived(table).createOrReplaceTempView(table);
+        commits.readDerived(table, rows.schema()).createOrReplaceTempView(table);
         LOG.debug("{}: written in {} ms", table, System.currentTimeMillis() - t0);
     }
 

@@ -100,7 +100,11 @@ final class Commits {
         }
     }
 
-    /** The committed rows of this study's {@code table}, or an empty frame. */
+    /**
+     * The committed rows of this study's {@code table}, or an empty frame. Read with the table's declared
+     * {@code schema} (partition column included), so Spark does not infer it from a file's footer first:
+     * that is one more Spark job and plan for every read (the run's aggregation reads eleven tables).
+     */
     Dataset<Row> read(String table, StructType schema) {
         try {
             if (!fs.exists(partition(table)) || list(partition(table)).isEmpty())
@@ -108,7 +112,7 @@ final class Commits {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return spark.read().parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
+        return spark.read().schema(schema).parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
     }
 
     /**
@@ -136,9 +140,9 @@ final class Commits {
         }
     }
 
-    /** This study's rows of a derived table (written by {@link #replaceDerived}), schema as written. */
-    Dataset<Row> readDerived(String table) {
-        return spark.read().parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
+    /** This study's rows of a derived table written by {@link #replaceDerived} with {@code schema} (its study column included). */
+    Dataset<Row> readDerived(String table, StructType schema) {
+        return spark.read().schema(schema).parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
     }
 
     /** Parquet codec of every file gradstudy writes: zstd is about a third smaller than Spark's default snappy here (README, Benchmarks). */
