@@ -103,7 +103,7 @@ final class Commits {
     /**
      * The committed rows of this study's {@code table}, or an empty frame. Read with the table's declared
      * {@code schema} (partition column included), so Spark does not infer it from a file's footer first:
-     * that is one more Spark job and plan for every read (the run's aggregation reads eleven tables).
+     * that is one more Spark job and plan for every read (an aggregation reads ten).
      */
     Dataset<Row> read(String table, StructType schema) {
         try {
