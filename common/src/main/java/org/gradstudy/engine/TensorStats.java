@@ -156,8 +156,15 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
                 n == 0 ? 0 : (double) zeros / n, nonFinite, clipped * scale);
     }
 
-    /** The L2 norm of the finite elements of {@code v}, in double: one pass, or max-scaled like {@link #of} at extreme magnitudes. */
+    /**
+     * The L2 norm of the finite elements of {@code v}, in double: one pass ({@link Blas}'s kernel where it
+     * applies), or max-scaled like {@link #of} at extreme magnitudes.
+     */
     static double l2(INDArray v, Scratch scratch) {
+        if (Blas.appliesToNorm(v)) {
+            double sq = scratch.blas.sumSquares(v);
+            if (sq >= 1e-270 && sq <= SQ_MAX) return Math.sqrt(sq); // else the loops below decide, as for any tensor
+        }
         Object a = scratch.view(v);
         long o = scratch.offset;
         int n = scratch.size;
@@ -197,9 +204,15 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
 
     /**
      * The L2 norms of {@code u} and {@code v} into {@code out[0]} and {@code out[1]}, as {@link #l2} gives them,
-     * in one pass over both when they have the same length (the update and the parameter it was applied to).
+     * in one pass over both when they have the same length (the update and the parameter it was applied to)
+     * and the Java loops read them; with {@link Blas}, one kernel call each.
      */
     static void l2(INDArray u, INDArray v, Scratch su, Scratch sv, double[] out) {
+        if (Blas.appliesToNorm(u) || Blas.appliesToNorm(v)) { // each norm as l2 gives it
+            out[0] = l2(u, su);
+            out[1] = l2(v, sv);
+            return;
+        }
         Object a = su.view(u), b = sv.view(v);
         long oa = su.offset, ob = sv.offset;
         int n = su.size;
@@ -241,9 +254,12 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
     /**
      * Whether every element of {@code v} (e.g. a network's flat gradient) is finite: one pass summing
      * {@code x * 0}, which is 0 for a finite x and NaN for an infinite or NaN one (so, unlike a plain sum,
-     * it cannot overflow), read in place.
+     * it cannot overflow), read in place. A tensor {@link Blas} reads is first summed by its kernel: a finite
+     * sum of magnitudes rules out any NaN or infinity (either would make the sum NaN or infinite), so only
+     * a non-finite sum (a non-finite element, or finite ones past the largest value) takes the exact loop.
      */
     static boolean allFinite(INDArray v, Scratch scratch) {
+        if (Blas.applies(v) && Double.isFinite(scratch.blas.asum(v))) return true;
         if (v.dataType() == DataType.FLOAT && v.elementWiseStride() == 1) return allFiniteFloat(v);
         Object a = scratch.view(v);
         long o = scratch.offset;
@@ -316,6 +332,8 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
      * Not thread-safe: one per probe.
      */
     static final class Scratch {
+        /** The native calls of {@link Blas}. */
+        final Blas.Calls blas = new Blas.Calls();
         private double[] d = new double[0];
         private float[] f = new float[0];
         /** The viewed tensor, kept reachable while its native memory is read. */

@@ -99,6 +99,45 @@ class TensorStatsTest {
         assertEquals(TensorStats.maxAbs(column.dup(), s), TensorStats.maxAbs(column, s));
     }
 
+    /**
+     * OpenBLAS's kernels (norms and the non-finite check of tensors of 512 elements or more) read a view from
+     * its own first element and sum in an order that depends only on the length (the same bits at any
+     * address); a float tensor's squares are still summed in double (by the Java loop).
+     */
+    @Test
+    void blasKernelsReadViewsFromTheirFirstElementWithTheSameBitsAtAnyAddress() {
+        assertTrue(Blas.ENABLED, "OpenBLAS, which ND4J's CPU backend ships, should load");
+        Nd4j.getRandom().setSeed(13);
+        TensorStats.Scratch s = new TensorStats.Scratch();
+        INDArray flat = Nd4j.randn(DataType.DOUBLE, 1, 5000);
+        for (int from : new int[] {0, 1, 3, 7}) { // the view's first element at each alignment to 32 bytes
+            INDArray view = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + 4000)), copy = view.dup();
+            assertTrue(Blas.appliesToNorm(view));
+            assertEquals(TensorStats.l2(copy, s), TensorStats.l2(view, s), 0, "from " + from);
+            // 4000 terms in another order: n * 2^-53 ~ 4.4e-13 relative at worst
+            assertEquals(reference(copy, 1, Double.POSITIVE_INFINITY).l2(), TensorStats.l2(view, s), 1e-12 * TensorStats.l2(view, s));
+            double[] pair = new double[2];
+            TensorStats.l2(view, copy, s, new TensorStats.Scratch(), pair);
+            assertEquals(TensorStats.l2(view, s), pair[0], 0);
+            assertEquals(TensorStats.l2(copy, s), pair[1], 0);
+        }
+        // Float: the squares of the (exactly widened) elements summed in double, not float's 2^-24.
+        INDArray f = flat.castTo(DataType.FLOAT).get(NDArrayIndex.point(0), NDArrayIndex.interval(1, 4001));
+        assertTrue(Blas.applies(f)); // its non-finite check
+        assertEquals(reference(f.castTo(DataType.DOUBLE), 1, Double.POSITIVE_INFINITY).l2(), TensorStats.l2(f, s), 1e-12 * TensorStats.l2(f, s));
+        INDArray tinyFloats = Nd4j.valueArrayOf(new long[] {1, 1000}, 1e-30f, DataType.FLOAT); // squares 1e-60: 0 in float
+        assertEquals(Math.sqrt(1000) * 1e-30, TensorStats.l2(tinyFloats, s), 1e-6 * Math.sqrt(1000) * 1e-30); // 1e-30f itself is 1e-30 to 2^-24
+        // The check reads exactly the view: a NaN just before it or just after it is not its element.
+        for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray v = Nd4j.zeros(t, 1, 3000);
+            v.putScalar(99, Double.NaN);
+            v.putScalar(1100, Double.POSITIVE_INFINITY);
+            assertTrue(TensorStats.allFinite(v.get(NDArrayIndex.point(0), NDArrayIndex.interval(100, 1100)), s), t.toString());
+            assertFalse(TensorStats.allFinite(v.get(NDArrayIndex.point(0), NDArrayIndex.interval(100, 1101)), s), t.toString());
+            assertFalse(TensorStats.allFinite(v.get(NDArrayIndex.point(0), NDArrayIndex.interval(99, 1099)), s), t.toString());
+        }
+    }
+
     @Test
     void allFiniteFindsAnyNonFiniteElementAndNeverOverflows() {
         TensorStats.Scratch s = new TensorStats.Scratch();
