@@ -32,10 +32,13 @@ import java.util.Set;
  * </ol>
  * Recorded: the schedule's steps and the first non-finite step.
  *
- * <p>Cost: a step that is not recorded costs one pass over the flat gradient (the non-finite check) and, with global or
- * layer clipping, one pass over the gradient; a recorded step reads each gradient, parameter and update
- * tensor once (in place; a float tensor through a reusable buffer), and takes its non-finite check from
- * the gradients' statistics.
+ * <p>Cost: a step that is not recorded costs one pass over the gradient (the non-finite check) and, with global or
+ * layer clipping, one more; a recorded step reads each gradient, parameter and update tensor once (in place; a
+ * float tensor through a reusable buffer), and takes its non-finite check from the gradients' statistics. The
+ * engine's dense layers ({@link KeptPreOutputDense}) hand their gradients over as their back-propagation writes
+ * them ({@link #written}): the probe reads them then, from the core's cache, instead of from memory once the
+ * whole network's back-propagation is done (a depth-64, width-256 gradient is 33 MB); they are the same arrays
+ * with the same values, and the rest (output layer, batch norm) is read at {@code onGradientCalculation}.
  * Per-step state lives in arrays allocated once per trial.
  */
 public final class GradientProbe extends BaseTrainingListener {
@@ -73,6 +76,12 @@ public final class GradientProbe extends BaseTrainingListener {
     private Integer firstNonFiniteStep;
     private Integer firstNonFiniteLayer;
     private List<String> unslotted;
+    /** Slot indices by the name of a layer that hands its gradients over during back-propagation. */
+    private final Map<String, int[]> slotsOfLayer = new HashMap<>();
+    /** Per slot, whether this step's gradient was read in its layer (statistics on a recorded step, else the non-finite check). */
+    private final boolean[] early;
+    private boolean anyEarly, earlyNonFinite;
+    private long readInLayers;
 
     public GradientProbe(ProbedNetwork net, TrialConfig trial) {
         this.slots = net.slots().toArray(ParamSlot[]::new);
@@ -93,7 +102,42 @@ public final class GradientProbe extends BaseTrainingListener {
         int maxLayer = 0;
         for (ActivationSlot a : activationSlots) maxLayer = Math.max(maxLayer, a.layer());
         this.acts = new ActivationStats[maxLayer + 1];
+        this.early = new boolean[slots.length];
+        for (org.deeplearning4j.nn.api.Layer l : net.net().getLayers())
+            if (l instanceof KeptPreOutputDense.Impl dense) {
+                String name = dense.getConfig().getLayerName();
+                int[] idx = java.util.stream.IntStream.range(0, slots.length).filter(i -> slots[i].vertex().equals(name)).toArray();
+                if (idx.length == 0) continue;
+                slotsOfLayer.put(name, idx);
+                dense.gradientSink(this::written);
+            }
     }
+
+    /**
+     * A dense layer's parameter gradients, just written by its back-propagation: their statistics on a
+     * recorded step, else their non-finite check. The values are those {@link #onGradientCalculation} sees
+     * (nothing changes a parameter gradient between its layer's back-propagation and the listeners).
+     */
+    private void written(String layer, Gradient gradient) {
+        int[] idx = slotsOfLayer.get(layer);
+        if (idx == null) return;
+        boolean stats = schedule.get(step);
+        for (int i : idx) {
+            INDArray g = gradient.getGradientFor(slots[i].param());
+            if (g == null) continue;
+            if (stats) grads[i] = TensorStats.of(g, 1.0 / batchSize, valueClip(), scratch);
+            else earlyNonFinite |= !TensorStats.allFinite(g, scratch);
+            early[i] = true;
+            anyEarly = true;
+            readInLayers++;
+        }
+    }
+
+    /** Parameter gradients read in their layers so far ({@link #written}). */
+    long readInLayers() { return readInLayers; }
+
+    /** The element-wise clipping threshold the clipped norm is computed at (infinite: no value clipping). */
+    private double valueClip() { return clipping == Clipping.VALUE ? threshold : Double.POSITIVE_INFINITY; }
 
     /** The size of the minibatch of the next step: the raw gradient is divided by it. */
     public void batchSize(int batchSize) { this.batchSize = batchSize; }
@@ -117,15 +161,15 @@ public final class GradientProbe extends BaseTrainingListener {
         // A scheduled step reads every slot's gradient anyway, counting its non-finite elements: only the
         // gradient entries outside the slots (batch norm's running statistics) need their own check then.
         // Any other step checks the whole flat gradient in one pass, and is recorded if it is not finite.
-        if (!nonFinite && !scheduled) nonFinite = !TensorStats.allFinite(gradient.gradient(), scratch);
+        if (!nonFinite && !scheduled) nonFinite = !finite(gradient);
         boolean record = scheduled || nonFinite;
-        double valueClip = clipping == Clipping.VALUE ? threshold : Double.POSITIVE_INFINITY;
+        double valueClip = valueClip();
 
         double pre = 0, post;
         if (record) {
             double sq = 0;
             for (int i = 0; i < slots.length; i++) {
-                TensorStats g = TensorStats.of(gradient.getGradientFor(slots[i].key()), scale, valueClip, scratch);
+                TensorStats g = grads[i] != null ? grads[i] : TensorStats.of(gradient.getGradientFor(slots[i].key()), scale, valueClip, scratch);
                 grads[i] = g;
                 slotL2[i] = g.l2();
                 sq += g.l2() * g.l2();
@@ -221,10 +265,25 @@ public final class GradientProbe extends BaseTrainingListener {
                         a == null ? null : a.dead(), pendingPre, pendingPost, pendingClipped));
             }
             pending = false;
-            Arrays.fill(grads, null);
         }
+        Arrays.fill(grads, null);
         Arrays.fill(acts, null);
+        Arrays.fill(early, false);
+        anyEarly = earlyNonFinite = false;
         step++;
+    }
+
+    /**
+     * Whether every element of this step's gradient is finite: those read in their layers were, and the
+     * rest are; without such layers, one pass over the flat gradient.
+     */
+    private boolean finite(Gradient gradient) {
+        if (!anyEarly) return TensorStats.allFinite(gradient.gradient(), scratch);
+        if (earlyNonFinite) return false;
+        for (int i = 0; i < slots.length; i++)
+            if (!early[i] && !TensorStats.allFinite(gradient.getGradientFor(slots[i].key()), scratch)) return false;
+        for (String key : unslotted(gradient)) if (!TensorStats.allFinite(gradient.getGradientFor(key), scratch)) return false;
+        return true;
     }
 
     /** Whether any layer of {@code net} has parameter constraints (applied after the listeners' iterationDone). */

@@ -69,10 +69,20 @@ public class KeptPreOutputDense extends DenseLayer {
         return layer;
     }
 
+    /**
+     * Receives a layer's parameter gradients (keyed by parameter name: W, b) as soon as its back-propagation
+     * has written them, while they are still in the core's cache: the probe reads them there instead of from
+     * memory after the whole network's back-propagation (GradientProbe).
+     */
+    interface GradientSink {
+        void written(String layer, org.deeplearning4j.nn.gradient.Gradient gradient);
+    }
+
     /** The layer: DL4J's dense layer with z kept between the forward pass and back-propagation. */
     public static final class Impl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
         private INDArray keptZ, keptFor;
         private long reused;
+        private GradientSink sink;
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
@@ -97,6 +107,16 @@ public class KeptPreOutputDense extends DenseLayer {
         /** Whether the recomputation would be the forward z exactly: no dropout, weight noise or layer norm. */
         private boolean keeps() {
             return layerConf().getIDropout() == null && layerConf().getWeightNoise() == null && !hasLayerNorm();
+        }
+
+        /** Hands each back-propagation's parameter gradients to {@code sink} (null: to no one). */
+        void gradientSink(GradientSink sink) { this.sink = sink; }
+
+        @Override
+        public Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+            Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> out = super.backpropGradient(epsilon, mgr);
+            if (sink != null) sink.written(layerConf().getLayerName(), out.getFirst());
+            return out;
         }
 
         /** Back-propagations that used the kept z instead of recomputing it. */

@@ -135,6 +135,7 @@ class OverheadFixesTest {
         assertSameResults(plain, flat);
     }
 
+    /** Also: the probe reads the dense layers' gradients as their back-propagation writes them, or after it. */
     @Test
     void resultsAreBitForBitTheSameWhenDenseLayersRecomputeTheirPreOutput() {
         List<TrialResult> kept = run();
@@ -165,6 +166,7 @@ class OverheadFixesTest {
                 assertInstanceOf(KeptPreOutputDense.Impl.class, layer);
                 assertEquals(7, ((KeptPreOutputDense.Impl) layer).reused(), "layer h" + l + ": one reuse per step");
             }
+            assertEquals(7 * t.depth() * 2, trainer.probe.readInLayers(), "each step, each hidden layer's W and b read in the layer");
             // Inference keeps nothing, and the next step still reuses.
             trainer.net.outputSingle(false, trainer.data.testX());
             trainer.step();
