@@ -164,6 +164,9 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         if (Blas.appliesToNorm(v)) {
             double sq = scratch.blas.sumSquares(v);
             if (sq >= 1e-270 && sq <= SQ_MAX) return Math.sqrt(sq); // else the loops below decide, as for any tensor
+        } else if (v.dataType() == DataType.FLOAT && v.elementWiseStride() == 1) {
+            double sq = sumSquaresFloat(v);
+            if (sq >= 1e-270 && sq <= SQ_MAX) return Math.sqrt(sq);
         }
         Object a = scratch.view(v);
         long o = scratch.offset;
@@ -203,12 +206,39 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
     }
 
     /**
+     * The sum of squares of a contiguous float tensor, each element widened to double as it is read in place
+     * (a float square underflows below 1e-19 in magnitude). For a norm this one pass beats the copy into
+     * {@link Scratch}'s double array that the statistics use: 0.066 -> 0.047 ms per step for the update and
+     * parameter norms of relu d16 w64 float.
+     */
+    private static double sumSquaresFloat(INDArray v) {
+        org.bytedeco.javacpp.Pointer p = v.data().addressPointer();
+        long o = p.address() + p.position() * Float.BYTES, n = v.length();
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        long i = 0;
+        for (; i + 3 < n; i += 4) {
+            double x0 = UNSAFE.getFloat(o + (i << 2)), x1 = UNSAFE.getFloat(o + ((i + 1) << 2));
+            double x2 = UNSAFE.getFloat(o + ((i + 2) << 2)), x3 = UNSAFE.getFloat(o + ((i + 3) << 2));
+            q0 += x0 * x0;
+            q1 += x1 * x1;
+            q2 += x2 * x2;
+            q3 += x3 * x3;
+        }
+        for (; i < n; i++) {
+            double x = UNSAFE.getFloat(o + (i << 2));
+            q0 += x * x;
+        }
+        java.lang.ref.Reference.reachabilityFence(v);
+        return (q0 + q1) + (q2 + q3);
+    }
+
+    /**
      * The L2 norms of {@code u} and {@code v} into {@code out[0]} and {@code out[1]}, as {@link #l2} gives them,
      * in one pass over both when they have the same length (the update and the parameter it was applied to)
      * and the Java loops read them; with {@link Blas}, one kernel call each.
      */
     static void l2(INDArray u, INDArray v, Scratch su, Scratch sv, double[] out) {
-        if (Blas.appliesToNorm(u) || Blas.appliesToNorm(v)) { // each norm as l2 gives it
+        if (Blas.appliesToNorm(u) || Blas.appliesToNorm(v) || u.dataType() == DataType.FLOAT || v.dataType() == DataType.FLOAT) { // each norm as l2 gives it
             out[0] = l2(u, su);
             out[1] = l2(v, sv);
             return;
