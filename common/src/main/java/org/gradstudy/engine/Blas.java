@@ -57,11 +57,6 @@ final class Blas {
     /** Whether {@link Calls#sumSquares} reads {@code v}: as {@link #applies}, doubles only. */
     static boolean appliesToNorm(INDArray v) { return applies(v) && v.dataType() == DataType.DOUBLE; }
 
-    /** The native address of {@code v}'s first element (addressPointer() starts at a view's first element). */
-    private static long address(INDArray v) {
-        Pointer p = v.data().addressPointer();
-        return p.address() + p.position() * v.data().getElementSize();
-    }
 
     /**
      * Reusable pointers for the native calls, so that a call allocates nothing. Not thread-safe: one per
@@ -73,7 +68,7 @@ final class Blas {
 
         /** The sum of |v| in the tensor's precision ({@link #applies} must hold). */
         double asum(INDArray v) {
-            long a = address(v);
+            long a = TensorStats.firstElement(v);
             int n = (int) v.length();
             double s = v.dataType() == DataType.DOUBLE ? openblas_nolapack.cblas_dasum(n, d.at(a), 1)
                     : openblas_nolapack.cblas_sasum(n, f.at(a), 1);
@@ -83,7 +78,7 @@ final class Blas {
 
         /** The sum of v^2 ({@link #appliesToNorm} must hold). */
         double sumSquares(INDArray v) {
-            DoublePointer p = d.at(address(v));
+            DoublePointer p = d.at(TensorStats.firstElement(v));
             double s = openblas_nolapack.cblas_ddot((int) v.length(), p, 1, p, 1);
             java.lang.ref.Reference.reachabilityFence(v);
             return s;

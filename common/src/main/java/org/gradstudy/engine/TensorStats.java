@@ -212,8 +212,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
      * parameter norms of relu d16 w64 float.
      */
     private static double sumSquaresFloat(INDArray v) {
-        org.bytedeco.javacpp.Pointer p = v.data().addressPointer();
-        long o = p.address() + p.position() * Float.BYTES, n = v.length();
+        long o = firstElement(v), n = v.length();
         double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
         long i = 0;
         for (; i + 3 < n; i += 4) {
@@ -308,8 +307,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
 
     /** {@link #allFinite} of a contiguous float tensor, in float and in place (widening each element first cost 0.3 ns). */
     private static boolean allFiniteFloat(INDArray v) {
-        org.bytedeco.javacpp.Pointer p = v.data().addressPointer();
-        long o = p.address() + p.position() * Float.BYTES, n = v.length();
+        long o = firstElement(v), n = v.length();
         float z0 = 0, z1 = 0, z2 = 0, z3 = 0;
         long i = 0;
         for (; i + 3 < n; i += 4) {
@@ -321,6 +319,12 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         for (; i < n; i++) z0 += UNSAFE.getFloat(o + (i << 2)) * 0f;
         java.lang.ref.Reference.reachabilityFence(v);
         return (z0 + z1 + z2 + z3) == 0;
+    }
+
+    /** The native address of {@code v}'s first element (addressPointer() starts at a view's first element, pointer() at its parent's). */
+    static long firstElement(INDArray v) {
+        org.bytedeco.javacpp.Pointer p = v.data().addressPointer();
+        return p.address() + p.position() * v.data().getElementSize();
     }
 
     /** The largest finite magnitude of {@code v}'s elements. */
