@@ -21,9 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * multiplies in float here (1.5e-9 relative off the double sum over 4000 elements, and squares below
  * 1e-38 lost), against the brief's rule that every statistic is computed in double.
  * The kernels run in SIMD registers. Per element, on this machine (64K-element tensors in the cache):
- * dasum 0.033 ns and ddot 0.09 ns, against 0.25 ns for the Java loops they replace (which use one core
- * register lane each). Short tensors keep the Java loops, as a native call costs about 50-90 ns. The kernels' summation order
- * depends only on the length, so a tensor's norm is the same bits wherever its memory lies. OpenBLAS runs
+ * dasum 0.033 ns and ddot 0.09 ns, against 0.25 ns for the scalar Java loops they replace. Short tensors
+ * keep the Java loops, as a native call costs about 50-90 ns. The kernels' summation order depends only on
+ * the length, so a tensor's norm is the same bits wherever its memory lies. OpenBLAS runs
  * them in one thread with {@code OMP_NUM_THREADS=1}, as the launcher and the cluster defaults set it.
  * Off (the Java loops everywhere) with {@code -Dgradstudy.blasStats=false}, or when OpenBLAS cannot be
  * loaded (an ND4J backend without it).
@@ -56,7 +56,6 @@ final class Blas {
 
     /** Whether {@link Calls#sumSquares} reads {@code v}: as {@link #applies}, doubles only. */
     static boolean appliesToNorm(INDArray v) { return applies(v) && v.dataType() == DataType.DOUBLE; }
-
 
     /**
      * Reusable pointers for the native calls, so that a call allocates nothing. Not thread-safe: one per

@@ -144,6 +144,7 @@ public final class GradientProbe extends BaseTrainingListener {
 
     @Override
     public void onForwardPass(Model model, Map<String, INDArray> activations) {
+        clearEarly(); // what the layers hand over from here on is this step's back-propagation
         if (!schedule.get(step)) return;
         for (ActivationSlot a : activationSlots) {
             INDArray act = activations.get(a.vertex());
@@ -266,11 +267,16 @@ public final class GradientProbe extends BaseTrainingListener {
             }
             pending = false;
         }
-        Arrays.fill(grads, null);
         Arrays.fill(acts, null);
+        clearEarly();
+        step++;
+    }
+
+    /** Forgets the gradients read in their layers (and their statistics) before the next back-propagation. */
+    private void clearEarly() {
+        Arrays.fill(grads, null);
         Arrays.fill(early, false);
         anyEarly = earlyNonFinite = false;
-        step++;
     }
 
     /**

@@ -157,8 +157,9 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
     }
 
     /**
-     * The L2 norm of the finite elements of {@code v}, in double: one pass ({@link Blas}'s kernel where it
-     * applies), or max-scaled like {@link #of} at extreme magnitudes.
+     * The L2 norm of the finite elements of {@code v}, in double: one pass ({@link Blas}'s kernel for a double
+     * tensor, a loop widening each element in place for a float one), or max-scaled like {@link #of} at
+     * extreme magnitudes.
      */
     static double l2(INDArray v, Scratch scratch) {
         if (Blas.appliesToNorm(v)) {
