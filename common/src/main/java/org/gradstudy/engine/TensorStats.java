@@ -396,8 +396,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             DataBuffer buf = v.data();
             inArray = buf.dataType() != DataType.DOUBLE;
             if (!inArray) {
-                org.bytedeco.javacpp.Pointer p = buf.addressPointer();
-                offset = p.address() + p.position() * Double.BYTES;
+                offset = firstElement(v);
                 return null;
             }
             grow(n);
