@@ -232,6 +232,7 @@ public final class BenchJob {
         for (String master : List.of("local[1]", "local[2]")) {
             int cores = master.equals("local[1]") ? 1 : 2;
             MachineLoad load = MachineLoad.start();
+            String byThread = null;
             SparkSession spark = session(master);
             try {
                 // Warm-up (JIT, Spark's first jobs), not timed.
@@ -241,9 +242,16 @@ public final class BenchJob {
                 TaskSpan span = new TaskSpan();
                 spark.sparkContext().addSparkListener(span);
                 RssSampler rss = RssSampler.start(200, span);
+                ThreadCpu cpu = ThreadCpu.start();
                 long t0 = System.nanoTime();
-                RunJob.Outcome outcome = RunJob.run(spark, study, wh);
+                RunJob.Outcome outcome;
+                try {
+                    outcome = RunJob.run(spark, study, wh);
+                } finally {
+                    cpu.close();
+                }
                 double wall = (System.nanoTime() - t0) / 1e9;
+                byThread = cpu.report();
                 rss.stop();
                 spark.sparkContext().removeSparkListener(span);
                 double sumTrial = spark.read().parquet(wh.table(TrialsTable.NAME)).where(col(TrialsTable.STUDY).equalTo(study.name()))
@@ -261,6 +269,7 @@ public final class BenchJob {
                 spark.stop();
             }
             out.println("   " + master + " " + load.report());
+            if (byThread != null) out.println("   " + master + " " + byThread);
         }
         double scaling = trialsPerSecond.get("local[2]") / trialsPerSecond.get("local[1]");
         out.printf("   scaling local[2] / local[1]: %.2fx%n", scaling);
