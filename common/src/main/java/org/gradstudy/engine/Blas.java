@@ -65,9 +65,8 @@ final class Blas {
         private final Doubles d = new Doubles();
         private final Floats f = new Floats();
 
-        /** The sum of |v| in the tensor's precision ({@link #applies} must hold). */
-        double asum(INDArray v) {
-            long a = TensorStats.firstElement(v);
+        /** The sum of |v| in the tensor's precision, its first element at native address {@code a} ({@link #applies} must hold). */
+        double asum(INDArray v, long a) {
             int n = (int) v.length();
             double s = v.dataType() == DataType.DOUBLE ? openblas_nolapack.cblas_dasum(n, d.at(a), 1)
                     : openblas_nolapack.cblas_sasum(n, f.at(a), 1);
@@ -75,9 +74,9 @@ final class Blas {
             return s;
         }
 
-        /** The sum of v^2 ({@link #appliesToNorm} must hold). */
-        double sumSquares(INDArray v) {
-            DoublePointer p = d.at(TensorStats.firstElement(v));
+        /** The sum of v^2, its first element at native address {@code a} ({@link #appliesToNorm} must hold). */
+        double sumSquares(INDArray v, long a) {
+            DoublePointer p = d.at(a);
             double s = openblas_nolapack.cblas_ddot((int) v.length(), p, 1, p, 1);
             java.lang.ref.Reference.reachabilityFence(v);
             return s;

@@ -6,6 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,6 +138,33 @@ class TensorStatsTest {
             assertTrue(TensorStats.allFinite(v.get(NDArrayIndex.point(0), NDArrayIndex.interval(100, 1100)), s), t.toString());
             assertFalse(TensorStats.allFinite(v.get(NDArrayIndex.point(0), NDArrayIndex.interval(100, 1101)), s), t.toString());
             assertFalse(TensorStats.allFinite(v.get(NDArrayIndex.point(0), NDArrayIndex.interval(99, 1099)), s), t.toString());
+        }
+    }
+
+    @Test
+    void addressesAreRememberedPerBufferAndNeverMixedUp() {
+        TensorStats.Scratch s = new TensorStats.Scratch();
+        INDArray flat = Nd4j.linspace(DataType.DOUBLE, 1, 6000, 1).reshape(1, 6000);
+        List<INDArray> views = new ArrayList<>();
+        for (int from = 0; from < 6000; from += 10) views.add(flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + 10)));
+        // 600 views, more than the table holds: entries collide and are replaced. Every answer is still the
+        // view's own first element, asked in order, again, and in reverse.
+        for (int round = 0; round < 3; round++)
+            for (int k = 0; k < views.size(); k++) {
+                INDArray v = views.get(round == 2 ? views.size() - 1 - k : k);
+                assertEquals(TensorStats.firstElement(v), s.address(v));
+                assertEquals(TensorStats.firstElement(flat) + (((long) v.getDouble(0) - 1) << 3), s.address(v)); // linspace: element i holds i + 1
+            }
+        // Statistics through remembered addresses are those of the copies, float views (copied through the address) included.
+        for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray f = flat.castTo(t);
+            for (int from : new int[] {0, 1, 2999}) {
+                INDArray v = f.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + 3000));
+                for (int again = 0; again < 2; again++) {
+                    assertEquals(TensorStats.of(v.dup(), 1, Double.POSITIVE_INFINITY, new TensorStats.Scratch()), TensorStats.of(v, 1, Double.POSITIVE_INFINITY, s), t + " from " + from);
+                    assertEquals(TensorStats.l2(v.dup(), new TensorStats.Scratch()), TensorStats.l2(v, s), 0, t + " from " + from);
+                }
+            }
         }
     }
 
