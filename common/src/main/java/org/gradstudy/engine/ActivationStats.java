@@ -31,28 +31,24 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
         Object base = scratch.view(a);
         long o = scratch.offset;
         boolean tanh = kind == Activation.TANH, saturating = kind.saturating(), relu = kind.reluFamily();
-        // Sums in four interleaved accumulators (one chain would wait on each add's latency); the saturation
-        // counts as 0/1 additions, not branches. Testing every relu output's sign was a coin flip the
-        // branch predictor lost about half the time, which made this pass cost more than the gradient's.
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
-        int i = 0;
-        for (; i + 3 < size; i += 4) {
-            double x0 = at(base, o, i), x1 = at(base, o, i + 1), x2 = at(base, o, i + 2), x3 = at(base, o, i + 3);
-            s0 += x0;
-            s1 += x1;
-            s2 += x2;
-            s3 += x3;
-            q0 += x0 * x0;
-            q1 += x1 * x1;
-            q2 += x2 * x2;
-            q3 += x3 * x3;
-        }
+        // The sums in eight partials each (a single chain of dependent adds would wait on each add's
+        // latency), in SIMD registers when TensorStats can (VectorStats; the same bits either way). The
+        // saturation counts are 0/1 additions, not branches. Testing every relu output's sign was a coin
+        // flip the branch predictor lost about half the time, which made this pass cost more than the gradient's.
+        double[] p = scratch.partials;
+        int i;
+        if (TensorStats.vector && size >= TensorStats.VECTOR_MIN) {
+            double[] arr = scratch.doubles(); // the Vector API reads arrays: native activations are copied first
+            base = arr;
+            o = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
+            i = VectorStats.sums(arr, size, p);
+        } else i = TensorStats.sums(base, o, size, p);
         for (; i < size; i++) {
             double x = at(base, o, i);
-            s0 += x;
-            q0 += x * x;
+            p[i & 7] += x;
+            p[16 + (i & 7)] += x * x;
         }
-        double sum = (s0 + s1) + (s2 + s3), sq = (q0 + q1) + (q2 + q3);
+        double sum = TensorStats.combine(p, 0), sq = TensorStats.combine(p, 16);
         long sat = 0;
         if (tanh) for (i = 0; i < size; i++) sat += Math.abs(at(base, o, i)) > SATURATION ? 1 : 0;
         else if (saturating)

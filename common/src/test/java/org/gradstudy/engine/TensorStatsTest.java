@@ -182,4 +182,63 @@ class TensorStatsTest {
             }
         assertTrue(TensorStats.allFinite(Nd4j.zeros(DataType.FLOAT, 1, 40_000), s));
     }
+
+    /**
+     * The SIMD pass gives the scalar pass's bits: every statistic, for lengths around the eight-element
+     * blocks (the tail) and the SIMD minimum, native double and array-backed (float) tensors, views at an
+     * offset, zeros (and -0.0), all-equal, tiny, huge and non-finite values.
+     */
+    @Test
+    void theVectorPassGivesTheScalarPassesBits() {
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "the build runs tests with --add-modules jdk.incubator.vector");
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorStats.usable(), "no 256-bit vectors on this CPU: only the scalar pass runs");
+        boolean was = TensorStats.vector;
+        try {
+            java.util.Random r = new java.util.Random(5);
+            List<INDArray> cases = new ArrayList<>();
+            for (int n : new int[] {1, 7, 8, 9, 63, 64, 65, 71, 72, 73, 100, 4099}) {
+                double[] x = new double[n];
+                for (int i = 0; i < n; i++) x[i] = r.nextInt(5) == 0 ? (r.nextBoolean() ? 0.0 : -0.0) : r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3);
+                cases.add(Nd4j.createFromArray(x));
+                cases.add(Nd4j.createFromArray(x).castTo(DataType.FLOAT));
+            }
+            cases.add(Nd4j.valueArrayOf(new long[] {1000}, 0.1, DataType.DOUBLE)); // all equal: the second pass
+            cases.add(Nd4j.valueArrayOf(new long[] {1000}, 1e-200, DataType.DOUBLE)); // tiny: the scaled passes
+            cases.add(Nd4j.valueArrayOf(new long[] {1000}, 3e201, DataType.DOUBLE)); // huge: the scaled passes
+            cases.add(Nd4j.valueArrayOf(new long[] {1000}, Double.MIN_VALUE, DataType.DOUBLE)); // the smallest non-zero: no zeros
+            INDArray nan = Nd4j.randn(DataType.DOUBLE, 1, 200), inf = nan.dup();
+            nan.putScalar(77, Double.NaN);
+            inf.putScalar(150, Double.NEGATIVE_INFINITY);
+            cases.add(nan);
+            cases.add(inf);
+            cases.add(nan.castTo(DataType.FLOAT));
+            INDArray wide = Nd4j.randn(DataType.DOUBLE, 256, 256);
+            cases.add(wide);
+            cases.add(wide.get(NDArrayIndex.interval(3, 9), NDArrayIndex.all())); // a view at an offset
+            for (INDArray v : cases) {
+                String what = v.dataType() + " " + v.length();
+                TensorStats.vector = false;
+                TensorStats scalar = TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch());
+                TensorStats.vector = true;
+                assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch()), what); // records compare doubles by bits
+            }
+            // The activations' sums too, for each kind of activation statistic.
+            for (org.gradstudy.study.Activation kind : new org.gradstudy.study.Activation[] {
+                    org.gradstudy.study.Activation.RELU, org.gradstudy.study.Activation.TANH, org.gradstudy.study.Activation.SIGMOID})
+                for (long[] shape : new long[][] {{64, 64}, {3, 5}, {7, 19}, {64, 256}})
+                    for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                        INDArray act = Nd4j.randn(t, shape).subi(0.3);
+                        TensorStats.vector = false;
+                        ActivationStats scalar = ActivationStats.of(act, kind, new TensorStats.Scratch());
+                        TensorStats.vector = true;
+                        assertEquals(scalar, ActivationStats.of(act, kind, new TensorStats.Scratch()), kind + " " + t + " " + java.util.Arrays.toString(shape));
+                    }
+            // The zero count is exact whatever the signs and magnitudes around the zeros.
+            double[] z = new double[1000];
+            for (int i = 0; i < z.length; i++) z[i] = i % 3 == 0 ? 0.0 : i % 3 == 1 ? Double.MIN_VALUE : -1e300;
+            assertEquals(334 / 1000.0, TensorStats.of(Nd4j.createFromArray(z), 1).zeroFraction(), 0);
+        } finally {
+            TensorStats.vector = was;
+        }
+    }
 }
