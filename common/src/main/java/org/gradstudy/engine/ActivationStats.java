@@ -42,7 +42,7 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
             base = arr;
             o = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
             i = VectorStats.sums(arr, size, p);
-        } else i = TensorStats.sums(base, o, size, p);
+        } else i = TensorStats.moments(base, o, size, p); // its sums of x and x^2: the same partials as VectorStats.sums
         for (; i < size; i++) {
             double x = at(base, o, i);
             p[i & 7] += x;

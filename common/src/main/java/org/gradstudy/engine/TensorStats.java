@@ -244,36 +244,6 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         return i;
     }
 
-    /** The scalar {@link VectorStats#sums}: element i into partial i % 8 of the sums of x and x^2, laid out as there. */
-    static int sums(Object a, long o, int n, double[] out) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            double g0 = at(a, o, i), g1 = at(a, o, i + 1), g2 = at(a, o, i + 2), g3 = at(a, o, i + 3);
-            double g4 = at(a, o, i + 4), g5 = at(a, o, i + 5), g6 = at(a, o, i + 6), g7 = at(a, o, i + 7);
-            s0 += g0;
-            s1 += g1;
-            s2 += g2;
-            s3 += g3;
-            s4 += g4;
-            s5 += g5;
-            s6 += g6;
-            s7 += g7;
-            q0 += g0 * g0;
-            q1 += g1 * g1;
-            q2 += g2 * g2;
-            q3 += g3 * g3;
-            q4 += g4 * g4;
-            q5 += g5 * g5;
-            q6 += g6 * g6;
-            q7 += g7 * g7;
-        }
-        put(out, 0, s0, s1, s2, s3, s4, s5, s6, s7);
-        put(out, 16, q0, q1, q2, q3, q4, q5, q6, q7);
-        return i;
-    }
-
     private static void put(double[] out, int k, double x0, double x1, double x2, double x3, double x4, double x5, double x6, double x7) {
         out[k] = x0;
         out[k + 1] = x1;

@@ -94,7 +94,8 @@ final class VectorStats {
     /**
      * Over elements [0, n & ~7) of {@code a}: element i into partial i % 8 of the sums of x at
      * {@code out[0..8)} and of x^2 at {@code out[16..24)} (the activations' pass; laid out as in
-     * {@link #moments}). Returns the first element not read.
+     * {@link #moments}, and the same bits as the scalar {@link TensorStats#moments}'s sums: the scalar
+     * activation pass is that one). Returns the first element not read.
      */
     static int sums(double[] a, int n, double[] out) {
         int i = 0;
