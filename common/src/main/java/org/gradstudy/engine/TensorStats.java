@@ -45,7 +45,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             double[] arr = scratch.doubles(); // the Vector API reads arrays: a native tensor is copied first
             a = arr;
             o = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
-            i = (VECTOR_CALLS.incrementAndGet() & CHECK_EVERY) == 0 ? timedMoments(arr, n, p) : VectorStats.moments(arr, n, p);
+            i = (++scratch.vectorPasses & CHECK_EVERY) == 0 ? timedMoments(arr, n, p) : VectorStats.moments(arr, n, p);
         } else i = moments(a, o, n, p);
         for (; i < n; i++) {
             double g = at(a, o, i), ag = Math.abs(g);
@@ -153,18 +153,19 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorStats.usable();
     /** Shorter tensors take the scalar pass: the copy and the call would cost more than they save. */
     static final int VECTOR_MIN = 64;
-    /** Every this many (+1) vector passes one is timed; the count is shared by the JVM's threads (approximate under races, which is enough). */
-    private static final int CHECK_EVERY = (1 << 14) - 1;
-    private static final java.util.concurrent.atomic.AtomicInteger VECTOR_CALLS = new java.util.concurrent.atomic.AtomicInteger();
+    /** Every this many (+1) vector passes of a {@link Scratch} (a probe: one trial) one is timed; the count is the scratch's, so task threads share no counter. */
+    private static final int CHECK_EVERY = (1 << 10) - 1;
     private static final java.util.concurrent.atomic.AtomicInteger SLOW_CHECKS = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * {@link VectorStats#moments}, timed. JDK 17's incubating API runs each vector operation as plain Java
      * (about 6 ns per element, ten times the scalar pass) wherever C2 does not compile it to SIMD
      * instructions, which an earlier attempt saw happen in one JVM out of three. Compiled, the pass takes
-     * 0.2-0.5 ns per element (in the cache or from memory). So every 16,384th call of a tensor of 4096
-     * elements or more is timed, and three in a row above 2 ns per element switch the JVM to the scalar
-     * pass for good (same results; a warning says so). Calls before the JIT compiles the pass are not timed.
+     * 0.2-0.5 ns per element (in the cache or from memory). So every 1024th pass of each probe is timed
+     * (a tensor of 4096 elements or more counts), and three in a row above 2 ns per element switch the JVM
+     * to the scalar pass for good (same results; a warning says so). By a probe's 1024th pass the JIT has
+     * compiled the pass: it does within the JVM's first five hundred (of 4096 elements: 250 at about 125 ns
+     * per element, 250 at 7-20, then 0.45-0.55). A check within the limit resets the count.
      */
     private static int timedMoments(double[] a, int n, double[] p) {
         long t0 = System.nanoTime();
@@ -472,6 +473,8 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         private float[] f = new float[0];
         /** The main pass's partial sums ({@link #moments}). */
         final double[] partials = new double[33];
+        /** SIMD passes through this scratch, for {@link #timedMoments}'s schedule. */
+        int vectorPasses;
         /** The viewed tensor, kept reachable while its native memory is read. */
         private INDArray held;
         /** The viewed elements are at {@code offset} in {@code base} (null: native memory). */
