@@ -32,23 +32,23 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
         long o = scratch.offset;
         boolean tanh = kind == Activation.TANH, saturating = kind.saturating(), relu = kind.reluFamily();
         // The sums in eight partials each (a single chain of dependent adds would wait on each add's
-        // latency), in SIMD registers when TensorStats can (VectorStats; the same bits either way). The
+        // latency), in SIMD registers when Moments can (VectorStats; the same bits either way). The
         // saturation counts are 0/1 additions, not branches. Testing every relu output's sign was a coin
         // flip the branch predictor lost about half the time, which made this pass cost more than the gradient's.
         double[] p = scratch.partials;
         int i;
-        if (TensorStats.vector && size >= TensorStats.VECTOR_MIN) {
+        if (Moments.vector && size >= Moments.VECTOR_MIN) {
             double[] arr = scratch.doubles(); // the Vector API reads arrays: native activations are copied first
             base = arr;
             o = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
             i = VectorStats.sums(arr, size, p);
-        } else i = TensorStats.moments(base, o, size, p); // its sums of x and x^2: the same partials as VectorStats.sums
+        } else i = Moments.scalar(base, o, size, p); // its sums of x and x^2: the same partials as VectorStats.sums
         for (; i < size; i++) {
             double x = at(base, o, i);
             p[i & 7] += x;
             p[16 + (i & 7)] += x * x;
         }
-        double sum = TensorStats.combine(p, 0), sq = TensorStats.combine(p, 16);
+        double sum = Moments.combine(p, 0), sq = Moments.combine(p, 16);
         long sat = 0;
         if (tanh) for (i = 0; i < size; i++) sat += Math.abs(at(base, o, i)) > SATURATION ? 1 : 0;
         else if (saturating)

@@ -41,12 +41,12 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         // double and the sum of squares is finite; otherwise, or with a non-finite element, the scaled passes.
         double[] p = scratch.partials;
         int i;
-        if (vector && n >= VECTOR_MIN) {
+        if (Moments.vector && n >= Moments.VECTOR_MIN) {
             double[] arr = scratch.doubles(); // the Vector API reads arrays: a native tensor is copied first
             a = arr;
             o = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
-            i = (++scratch.vectorPasses & CHECK_EVERY) == 0 ? timedMoments(arr, n, p) : VectorStats.moments(arr, n, p);
-        } else i = moments(a, o, n, p);
+            i = Moments.vectorPass(arr, n, p, scratch);
+        } else i = Moments.scalar(a, o, n, p);
         for (; i < n; i++) {
             double g = at(a, o, i), ag = Math.abs(g);
             int k = i & 7;
@@ -56,7 +56,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             p[24 + k] = ag > p[24 + k] ? ag : p[24 + k];
             p[32] += g == 0 ? 1 : 0;
         }
-        double sum = combine(p, 0), sumAbs = combine(p, 8), sq = combine(p, 16), max = 0;
+        double sum = Moments.combine(p, 0), sumAbs = Moments.combine(p, 8), sq = Moments.combine(p, 16), max = 0;
         for (int k = 24; k < 32; k++) max = p[k] > max ? p[k] : max;
         long zeros = (long) p[32];
         if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum)) return scaled(scratch.doubles(), n, scale, clip);
@@ -141,119 +141,6 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         double meanAbs = finite == 0 ? 0 : sumAbs / finite;
         return new TensorStats(n, l2 * scale, meanAbs * scale, max * scale, std * scale,
                 n == 0 ? 0 : (double) zeros / n, nonFinite, clipped * scale);
-    }
-
-    /**
-     * Whether the main pass runs in SIMD registers ({@link VectorStats}): the JVM has the incubating Vector
-     * API module ({@code --add-modules jdk.incubator.vector}) and vectors of 256 bits or more, and
-     * {@code -Dgradstudy.simdStats} is not {@code false}. Cleared for good if the compiled pass turns out
-     * slow ({@link #timedMoments}). Either way the statistics have the same bits.
-     */
-    static volatile boolean vector = Boolean.parseBoolean(System.getProperty("gradstudy.simdStats", "true"))
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorStats.usable();
-    /** Shorter tensors take the scalar pass: the copy and the call would cost more than they save. */
-    static final int VECTOR_MIN = 64;
-    /** Every this many (+1) vector passes of a {@link Scratch} (a probe: one trial) one is timed; the count is the scratch's, so task threads share no counter. */
-    private static final int CHECK_EVERY = (1 << 10) - 1;
-    private static final java.util.concurrent.atomic.AtomicInteger SLOW_CHECKS = new java.util.concurrent.atomic.AtomicInteger();
-
-    /**
-     * {@link VectorStats#moments}, timed. JDK 17's incubating API runs each vector operation as plain Java
-     * (about 6 ns per element, ten times the scalar pass) wherever C2 does not compile it to SIMD
-     * instructions, which an earlier attempt saw happen in one JVM out of three. Compiled, the pass takes
-     * 0.2-0.5 ns per element (in the cache or from memory). So every 1024th pass of each probe is timed
-     * (a tensor of 4096 elements or more counts), and three in a row above 2 ns per element switch the JVM
-     * to the scalar pass for good (same results; a warning says so). By a probe's 1024th pass the JIT has
-     * compiled the pass: it does within the JVM's first five hundred (of 4096 elements: 250 at about 125 ns
-     * per element, 250 at 7-20, then 0.45-0.55). A check within the limit resets the count.
-     */
-    private static int timedMoments(double[] a, int n, double[] p) {
-        long t0 = System.nanoTime();
-        int i = VectorStats.moments(a, n, p);
-        long ns = System.nanoTime() - t0;
-        if (n >= 4096) {
-            if (ns <= 2L * n) SLOW_CHECKS.set(0);
-            else if (SLOW_CHECKS.incrementAndGet() >= 3 && vector) {
-                vector = false;
-                org.slf4j.LoggerFactory.getLogger(TensorStats.class).warn("the probe's SIMD pass ran at {} ns per element three checks in a row "
-                        + "(the JIT did not compile JDK 17's Vector API to SIMD here): statistics use the scalar pass from now on", ns / (double) n);
-            }
-        }
-        return i;
-    }
-
-    /** The pairwise sum of the eight partial sums at {@code p[k..k+8)}, the same for the scalar and the vector pass. */
-    static double combine(double[] p, int k) {
-        return ((p[k] + p[k + 1]) + (p[k + 2] + p[k + 3])) + ((p[k + 4] + p[k + 5]) + (p[k + 6] + p[k + 7]));
-    }
-
-    /**
-     * The scalar {@link VectorStats#moments}: over elements [0, n & ~7), element i into partial i % 8 of the
-     * sums of x, |x|, x^2, of the largest |x|, and the zero count, laid out as there. Returns the first element not read.
-     */
-    static int moments(Object a, long o, int n, double[] out) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
-        double m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0, m6 = 0, m7 = 0;
-        int zeros = 0, i = 0;
-        for (; i + 7 < n; i += 8) {
-            double g0 = at(a, o, i), g1 = at(a, o, i + 1), g2 = at(a, o, i + 2), g3 = at(a, o, i + 3);
-            double g4 = at(a, o, i + 4), g5 = at(a, o, i + 5), g6 = at(a, o, i + 6), g7 = at(a, o, i + 7);
-            double a0 = Math.abs(g0), a1 = Math.abs(g1), a2 = Math.abs(g2), a3 = Math.abs(g3);
-            double a4 = Math.abs(g4), a5 = Math.abs(g5), a6 = Math.abs(g6), a7 = Math.abs(g7);
-            s0 += g0;
-            s1 += g1;
-            s2 += g2;
-            s3 += g3;
-            s4 += g4;
-            s5 += g5;
-            s6 += g6;
-            s7 += g7;
-            b0 += a0;
-            b1 += a1;
-            b2 += a2;
-            b3 += a3;
-            b4 += a4;
-            b5 += a5;
-            b6 += a6;
-            b7 += a7;
-            q0 += g0 * g0;
-            q1 += g1 * g1;
-            q2 += g2 * g2;
-            q3 += g3 * g3;
-            q4 += g4 * g4;
-            q5 += g5 * g5;
-            q6 += g6 * g6;
-            q7 += g7 * g7;
-            m0 = a0 > m0 ? a0 : m0;
-            m1 = a1 > m1 ? a1 : m1;
-            m2 = a2 > m2 ? a2 : m2;
-            m3 = a3 > m3 ? a3 : m3;
-            m4 = a4 > m4 ? a4 : m4;
-            m5 = a5 > m5 ? a5 : m5;
-            m6 = a6 > m6 ? a6 : m6;
-            m7 = a7 > m7 ? a7 : m7;
-            zeros += (g0 == 0 ? 1 : 0) + (g1 == 0 ? 1 : 0) + (g2 == 0 ? 1 : 0) + (g3 == 0 ? 1 : 0)
-                    + (g4 == 0 ? 1 : 0) + (g5 == 0 ? 1 : 0) + (g6 == 0 ? 1 : 0) + (g7 == 0 ? 1 : 0);
-        }
-        put(out, 0, s0, s1, s2, s3, s4, s5, s6, s7);
-        put(out, 8, b0, b1, b2, b3, b4, b5, b6, b7);
-        put(out, 16, q0, q1, q2, q3, q4, q5, q6, q7);
-        put(out, 24, m0, m1, m2, m3, m4, m5, m6, m7);
-        out[32] = zeros;
-        return i;
-    }
-
-    private static void put(double[] out, int k, double x0, double x1, double x2, double x3, double x4, double x5, double x6, double x7) {
-        out[k] = x0;
-        out[k + 1] = x1;
-        out[k + 2] = x2;
-        out[k + 3] = x3;
-        out[k + 4] = x4;
-        out[k + 5] = x5;
-        out[k + 6] = x6;
-        out[k + 7] = x7;
     }
 
     /**
@@ -471,9 +358,9 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         final Blas.Calls blas = new Blas.Calls();
         private double[] d = new double[0];
         private float[] f = new float[0];
-        /** The main pass's partial sums ({@link #moments}). */
+        /** The main pass's partial sums ({@link Moments}). */
         final double[] partials = new double[33];
-        /** SIMD passes through this scratch, for {@link #timedMoments}'s schedule. */
+        /** SIMD passes through this scratch, for {@link Moments#vectorPass}'s timing schedule. */
         int vectorPasses;
         /** The viewed tensor, kept reachable while its native memory is read. */
         private INDArray held;

@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The statistics' main pass ({@link TensorStats#moments}) in SIMD registers, through JDK 17's incubating
+ * The statistics' main pass ({@link Moments}) in SIMD registers, through JDK 17's incubating
  * Vector API. Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector} (the launcher,
- * the Spark defaults and the tests pass it; see {@link TensorStats#vector}).
+ * the Spark defaults and the tests pass it; see {@link Moments#vector}).
  *
  * <p>The same bits as the scalar pass: element {@code i} goes to partial sum {@code i % 8}, one lane of one
  * 512-bit register or of two 256-bit ones, each partial an IEEE add of the same values in the same order
@@ -94,7 +94,7 @@ final class VectorStats {
     /**
      * Over elements [0, n & ~7) of {@code a}: element i into partial i % 8 of the sums of x at
      * {@code out[0..8)} and of x^2 at {@code out[16..24)} (the activations' pass; laid out as in
-     * {@link #moments}, and the same bits as the scalar {@link TensorStats#moments}'s sums: the scalar
+     * {@link #moments}, and the same bits as the scalar {@link Moments#scalar}'s sums: the scalar
      * activation pass is that one). Returns the first element not read.
      */
     static int sums(double[] a, int n, double[] out) {

@@ -192,7 +192,7 @@ class TensorStatsTest {
     void theVectorPassGivesTheScalarPassesBits() {
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "the build runs tests with --add-modules jdk.incubator.vector");
         org.junit.jupiter.api.Assumptions.assumeTrue(VectorStats.usable(), "no 256-bit vectors on this CPU: only the scalar pass runs");
-        boolean was = TensorStats.vector;
+        boolean was = Moments.vector;
         try {
             java.util.Random r = new java.util.Random(5);
             List<INDArray> cases = new ArrayList<>();
@@ -217,9 +217,9 @@ class TensorStatsTest {
             cases.add(wide.get(NDArrayIndex.interval(3, 9), NDArrayIndex.all())); // a view at an offset
             for (INDArray v : cases) {
                 String what = v.dataType() + " " + v.length();
-                TensorStats.vector = false;
+                Moments.vector = false;
                 TensorStats scalar = TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch());
-                TensorStats.vector = true;
+                Moments.vector = true;
                 assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch()), what); // records compare doubles by bits
             }
             // The activations' sums too, for each kind of activation statistic.
@@ -228,9 +228,9 @@ class TensorStatsTest {
                 for (long[] shape : new long[][] {{64, 64}, {3, 5}, {7, 19}, {64, 256}})
                     for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
                         INDArray act = Nd4j.randn(t, shape).subi(0.3);
-                        TensorStats.vector = false;
+                        Moments.vector = false;
                         ActivationStats scalar = ActivationStats.of(act, kind, new TensorStats.Scratch());
-                        TensorStats.vector = true;
+                        Moments.vector = true;
                         assertEquals(scalar, ActivationStats.of(act, kind, new TensorStats.Scratch()), kind + " " + t + " " + java.util.Arrays.toString(shape));
                     }
             // The zero count is exact whatever the signs and magnitudes around the zeros.
@@ -238,7 +238,7 @@ class TensorStatsTest {
             for (int i = 0; i < z.length; i++) z[i] = i % 3 == 0 ? 0.0 : i % 3 == 1 ? Double.MIN_VALUE : -1e300;
             assertEquals(334 / 1000.0, TensorStats.of(Nd4j.createFromArray(z), 1).zeroFraction(), 0);
         } finally {
-            TensorStats.vector = was;
+            Moments.vector = was;
         }
     }
 }
