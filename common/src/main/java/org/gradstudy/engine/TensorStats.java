@@ -7,8 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Summary statistics of one tensor, computed in double precision whatever the tensor's type (a
  * float32 norm underflows to 0 once elements fall below about 1e-19). A double tensor's elements are
- * read in place, in its native memory; a float tensor's are widened once into a reusable {@link Scratch}
- * array. The statistics then take one pass with unscaled sums. Only at extreme magnitudes (a square that
+ * read in place, in its native memory, or copied into a reusable {@link Scratch} array for the SIMD pass
+ * ({@link Moments}); a float tensor's are widened once into that array. The statistics then take one pass
+ * with unscaled sums. Only at extreme magnitudes (a square that
  * could underflow or overflow) or with a non-finite element do they take two passes, the second scaled by
  * the largest magnitude. Non-finite elements are counted and left out of the other statistics.
  *
@@ -59,7 +60,8 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         double sum = Moments.combine(p, 0), sumAbs = Moments.combine(p, 8), sq = Moments.combine(p, 16), max = 0;
         for (int k = 24; k < 32; k++) max = p[k] > max ? p[k] : max;
         long zeros = (long) p[32];
-        if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum)) return scaled(scratch.doubles(), n, scale, clip);
+        if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum)) // the SIMD pass's copy is already an array
+            return scaled(a instanceof double[] arr ? arr : scratch.doubles(), n, scale, clip);
         double mean = sum / n, var = sq / n - mean * mean;
         // sq/n - mean^2 loses about 1e-16 * mean^2 / var of relative precision: past 1e-6 of mean^2, a second
         // pass on deviations from the first element k (sum(d^2)/n - (sum(d)/n)^2 with d = g - k, exact for an
@@ -349,9 +351,10 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
 
     /**
      * Where the statistics read a tensor's elements, always as doubles: in place for a contiguous double
-     * tensor, else converted into a reusable double array (a float tensor: one bulk copy and a widening
-     * loop the JIT vectorizes; reading floats in place and widening each one ran about twice as slow).
-     * Not thread-safe: one per probe.
+     * tensor (or copied into the double array, {@link #doubles}, for the SIMD pass, which reads arrays),
+     * else converted into that reusable array (a float tensor: one bulk copy and a widening loop the JIT
+     * vectorizes; reading floats in place and widening each one ran about twice as slow). Also the main
+     * pass's partial sums and native addresses by data buffer ({@link #address}). Not thread-safe: one per probe.
      */
     static final class Scratch {
         /** The native calls of {@link Blas}. */
