@@ -33,12 +33,14 @@ final class Blas {
     static final String PROPERTY = "gradstudy.blasStats";
     /** Tensors shorter than this keep the Java loops. */
     static final int MIN_LENGTH = 512;
-    static final boolean ENABLED = load();
+    /** Whether OpenBLAS loaded ({@link #subtract} needs nothing else). */
+    static final boolean LOADED = load();
+    /** Whether the statistics use the kernels: {@link #LOADED}, and not turned off by {@link #PROPERTY}. */
+    static final boolean ENABLED = LOADED && Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
 
     private Blas() {}
 
     private static boolean load() {
-        if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) return false;
         try {
             org.bytedeco.javacpp.Loader.load(openblas_nolapack.class);
             return true;
@@ -62,8 +64,8 @@ final class Blas {
      * {@link TensorStats.Scratch}.
      */
     static final class Calls {
-        private final Doubles d = new Doubles();
-        private final Floats f = new Floats();
+        private final Doubles d = new Doubles(), d2 = new Doubles();
+        private final Floats f = new Floats(), f2 = new Floats();
 
         /** The sum of |v| in the tensor's precision, its first element at native address {@code a} ({@link #applies} must hold). */
         double asum(INDArray v, long a) {
@@ -81,6 +83,16 @@ final class Blas {
             java.lang.ref.Reference.reachabilityFence(v);
             return s;
         }
+    }
+
+    /**
+     * {@code y[i] -= x[i]} for the {@code n} elements at native addresses {@code x} and {@code y}, doubles or
+     * floats: {@code axpy} with alpha -1, which is {@code y - x} exactly as ND4J's {@code subi} gives it
+     * (the product by -1 is exact, so a fused multiply-add rounds once, as the subtraction does).
+     */
+    static void subtract(Calls c, boolean doubles, long x, long y, int n) {
+        if (doubles) openblas_nolapack.cblas_daxpy(n, -1.0, c.d.at(x), 1, c.d2.at(y), 1);
+        else openblas_nolapack.cblas_saxpy(n, -1.0f, c.f.at(x), 1, c.f2.at(y), 1);
     }
 
     /** A pointer without memory of its own, pointed at a tensor's elements for one call. */

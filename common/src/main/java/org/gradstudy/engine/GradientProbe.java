@@ -39,6 +39,8 @@ import java.util.Set;
  * them ({@link #written}): the probe reads them then, from the core's cache, instead of from memory once the
  * whole network's back-propagation is done (a depth-64, width-256 gradient is 33 MB); they are the same arrays
  * with the same values, and the rest (output layer, batch norm) is read at {@code onGradientCalculation}.
+ * Likewise the update and parameter norms: the network's gradient-descent step ({@link NormedStep}) takes them
+ * as it subtracts each parameter's update, instead of the probe reading both arrays again at {@code iterationDone}.
  * Per-step state lives in arrays allocated once per trial.
  */
 public final class GradientProbe extends BaseTrainingListener {
@@ -82,6 +84,8 @@ public final class GradientProbe extends BaseTrainingListener {
     private final boolean[] early;
     private boolean anyEarly, earlyNonFinite;
     private long readInLayers;
+    /** The network's gradient-descent step, taking the update and parameter norms as it applies the update; or null. */
+    private final NormedStep normed;
 
     public GradientProbe(ProbedNetwork net, TrialConfig trial) {
         this.slots = net.slots().toArray(ParamSlot[]::new);
@@ -111,6 +115,7 @@ public final class GradientProbe extends BaseTrainingListener {
                 slotsOfLayer.put(name, idx);
                 dense.gradientSink(this::written);
             }
+        this.normed = NormedStep.install(net.net(), Arrays.stream(slots).map(ParamSlot::key).toArray(String[]::new), scratch, scratch2);
     }
 
     /**
@@ -132,6 +137,9 @@ public final class GradientProbe extends BaseTrainingListener {
             readInLayers++;
         }
     }
+
+    /** Steps whose update and parameter norms the network's step took ({@link NormedStep}). */
+    long normedSteps() { return normed == null ? 0 : normed.taken(); }
 
     /** Parameter gradients read in their layers so far ({@link #written}). */
     long readInLayers() { return readInLayers; }
@@ -238,20 +246,26 @@ public final class GradientProbe extends BaseTrainingListener {
             pendingPost = post;
             pendingClipped = clipped;
         }
+        if (normed != null) normed.request(record || paramsStableBetweenSteps && schedule.get(step + 1));
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         boolean next = paramsStableBetweenSteps && schedule.get(step + 1);
         nextParamL2Ready = next;
+        boolean fused = normed != null && normed.delivered(); // the step took both norms
         if (next && !pending)
-            for (int i = 0; i < slots.length; i++) nextParamL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
+            for (int i = 0; i < slots.length; i++)
+                nextParamL2[i] = fused ? normed.paramL2(i) : TensorStats.l2(model.getParam(slots[i].key()), scratch);
         if (pending) {
             Gradient update = model.gradient(); // now holds the update the optimizer applied
             for (int i = 0; i < slots.length; i++) {
                 ParamSlot slot = slots[i];
                 double upd;
-                if (next) {
+                if (fused) {
+                    upd = normed.updateL2(i);
+                    nextParamL2[i] = normed.paramL2(i);
+                } else if (next) {
                     TensorStats.l2(update.getGradientFor(slot.key()), model.getParam(slot.key()), scratch, scratch2, pair);
                     upd = pair[0];
                     nextParamL2[i] = pair[1];

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The engine's ND4J/DL4J overhead fixes change no result: {@link ShapeInfoCache}, {@link ReusingExecutioner},
- * {@link FlatGradientUpdater}, {@link KeptPreOutputDense}.
+ * {@link FlatGradientUpdater}, {@link KeptPreOutputDense}, {@link NormedStep}.
  */
 class OverheadFixesTest {
     static final Training DOUBLE = Training.synthetic(25, 16, DatasetKind.SPIRALS, 256, 3, 8, 0.25, Precision.DOUBLE);
@@ -142,6 +142,51 @@ class OverheadFixesTest {
         List<TrialResult> plain = switchedOff(KeptPreOutputDense.PROPERTY,
                 net -> assertTrue(!(net.getLayer("h1") instanceof KeptPreOutputDense.Impl)));
         assertSameResults(plain, kept);
+    }
+
+    /**
+     * The step that takes the update and parameter norms as it applies the update: the same parameters and the
+     * same records as DL4J's subtraction followed by the probe's own reading. Beyond {@link #techniques} (all
+     * tensors under OpenBLAS's threshold): width 40 (W has 1600 elements, so the norms go through OpenBLAS) in
+     * both precisions, with a schedule of every third step, whose unrecorded steps before a recorded one want
+     * the parameter norms alone.
+     */
+    @Test
+    void resultsAreBitForBitTheSameWithDl4jsPlainStep() {
+        List<TrialConfig> wide = List.of(
+                Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 40, 0.1, DOUBLE, new ProbeSettings(3), 7),
+                Trials.of(Activation.TANH, Init.XAVIER_NORMAL, 3, 40, 0.1, FLOAT, new ProbeSettings(3), 8)
+                        .with(Axis.NORMALIZATION, Normalization.BATCHNORM_BEFORE).with(Axis.OPTIMIZER, Optimizer.ADAM));
+        Trainer probed = new Trainer(wide.get(0), null, true);
+        try {
+            for (int i = 0; i < 7; i++) probed.step();
+            // Steps 0, 3 and 6 are recorded; 2 and 5 precede one: five of seven steps take the norms.
+            assertEquals(5, probed.probe.normedSteps(), "the steps that want norms take them in the step");
+            Trainer normalized = new Trainer(wide.get(1), null, true); // batch norm's own parameters are in the flat arrays too
+            normalized.step();
+            assertEquals(1, normalized.probe.normedSteps(), "float, batch norm, Adam: laid out");
+        } finally {
+            Trainer.releaseThreadWorkspaces();
+        }
+        List<TrialResult> normed = new ArrayList<>(run());
+        wide.forEach(t -> normed.add(TrialRunner.run(t)));
+        List<TrialResult> plain = new ArrayList<>(switchedOff(NormedStep.PROPERTY, net -> { }));
+        System.setProperty(NormedStep.PROPERTY, "false");
+        try {
+            Trainer off = new Trainer(wide.get(0), null, true);
+            off.step();
+            assertEquals(0, off.probe.normedSteps(), "switched off: DL4J's step");
+            wide.forEach(t -> plain.add(TrialRunner.run(t)));
+        } finally {
+            System.clearProperty(NormedStep.PROPERTY);
+            Trainer.releaseThreadWorkspaces();
+        }
+        assertSameResults(plain.subList(0, techniques().size()), normed.subList(0, techniques().size()));
+        for (int i = techniques().size(); i < plain.size(); i++) {
+            assertEquals(TrialStatus.OK, normed.get(i).status());
+            assertEquals(plain.get(i).trainLoss(), normed.get(i).trainLoss());
+            assertEquals(plain.get(i).layerStats(), normed.get(i).layerStats());
+        }
     }
 
     /** The trials run with {@code -Dproperty=false}, after {@code check} on a network built that way. */
