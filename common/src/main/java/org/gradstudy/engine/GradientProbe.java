@@ -38,7 +38,9 @@ import java.util.Set;
  * engine's dense layers ({@link KeptPreOutputDense}) hand their gradients over as their back-propagation writes
  * them ({@link #written}): the probe reads them then, from the core's cache, instead of from memory once the
  * whole network's back-propagation is done (a depth-64, width-256 gradient is 33 MB); they are the same arrays
- * with the same values, and the rest (output layer, batch norm) is read at {@code onGradientCalculation}.
+ * with the same values, and the rest (output layer, batch norm) is read at {@code onGradientCalculation}. The
+ * same layers hand over their outputs as the training forward pass computes them ({@link #activated}), the
+ * arrays {@code onForwardPass} then receives (a depth-64, width-256 network's activations are 8 MB a step).
  * Likewise the update and parameter norms: the network's gradient-descent step ({@link NormedStep}) takes them
  * as it subtracts each parameter's update, instead of the probe reading both arrays again at {@code iterationDone}.
  * Per-step state lives in arrays allocated once per trial.
@@ -80,6 +82,10 @@ public final class GradientProbe extends BaseTrainingListener {
     private List<String> unslotted;
     /** Slot indices by the name of a layer that hands its gradients over during back-propagation. */
     private final Map<String, int[]> slotsOfLayer = new HashMap<>();
+    /** Hidden layer numbers by the name of the vertex whose output is that layer's activation. */
+    private final Map<String, Integer> layerOfOutput = new HashMap<>();
+    /** Activations read in their layers so far ({@link #activated}). */
+    private long activationsInLayers;
     /** Per slot, whether this step's gradient was read in its layer (statistics on a recorded step, else the non-finite check). */
     private final boolean[] early;
     private boolean anyEarly, earlyNonFinite;
@@ -107,13 +113,18 @@ public final class GradientProbe extends BaseTrainingListener {
         for (ActivationSlot a : activationSlots) maxLayer = Math.max(maxLayer, a.layer());
         this.acts = new ActivationStats[maxLayer + 1];
         this.early = new boolean[slots.length];
+        for (ActivationSlot a : activationSlots) layerOfOutput.put(a.vertex(), a.layer());
+        KeptPreOutputDense.Sink sink = new KeptPreOutputDense.Sink() {
+            @Override public void written(String layer, Gradient gradient) { GradientProbe.this.written(layer, gradient); }
+
+            @Override public void activated(String layer, INDArray output) { GradientProbe.this.activated(layer, output); }
+        };
         for (org.deeplearning4j.nn.api.Layer l : net.net().getLayers())
             if (l instanceof KeptPreOutputDense.Impl dense) {
                 String name = dense.getConfig().getLayerName();
                 int[] idx = java.util.stream.IntStream.range(0, slots.length).filter(i -> slots[i].vertex().equals(name)).toArray();
-                if (idx.length == 0) continue;
-                slotsOfLayer.put(name, idx);
-                dense.gradientSink(this::written);
+                if (idx.length > 0) slotsOfLayer.put(name, idx);
+                if (idx.length > 0 || layerOfOutput.containsKey(name)) dense.sink(sink);
             }
         this.normed = NormedStep.install(net.net(), Arrays.stream(slots).map(ParamSlot::key).toArray(String[]::new), scratch, scratch2);
     }
@@ -141,6 +152,20 @@ public final class GradientProbe extends BaseTrainingListener {
     /** Steps whose update and parameter norms the network's step took ({@link NormedStep}). */
     long normedSteps() { return normed == null ? 0 : normed.taken(); }
 
+    /**
+     * A dense layer's output, just computed by the training forward pass: its statistics on a recorded step,
+     * read from the core's cache instead of from memory at {@link #onForwardPass} (the same array).
+     */
+    private void activated(String layer, INDArray output) {
+        Integer l = layerOfOutput.get(layer);
+        if (l == null || !schedule.get(step)) return;
+        acts[l] = ActivationStats.of(output, activation, scratch);
+        activationsInLayers++;
+    }
+
+    /** Activations read in their layers so far ({@link #activated}). */
+    long activationsInLayers() { return activationsInLayers; }
+
     /** Parameter gradients read in their layers so far ({@link #written}). */
     long readInLayers() { return readInLayers; }
 
@@ -155,6 +180,7 @@ public final class GradientProbe extends BaseTrainingListener {
         clearEarly(); // what the layers hand over from here on is this step's back-propagation
         if (!schedule.get(step)) return;
         for (ActivationSlot a : activationSlots) {
+            if (acts[a.layer()] != null) continue; // read in its layer
             INDArray act = activations.get(a.vertex());
             if (act != null) acts[a.layer()] = ActivationStats.of(act, activation, scratch);
         }

@@ -70,19 +70,25 @@ public class KeptPreOutputDense extends DenseLayer {
     }
 
     /**
-     * Receives a layer's parameter gradients (keyed by parameter name: W, b) as soon as its back-propagation
-     * has written them, while they are still in the core's cache: the probe reads them there instead of from
-     * memory after the whole network's back-propagation (GradientProbe).
+     * Receives what a layer has just computed, while it is still in the core's cache: the probe reads it there
+     * instead of from memory after the whole network's pass (GradientProbe).
      */
-    interface GradientSink {
+    interface Sink {
+        /** The layer's parameter gradients (keyed by parameter name: W, b), as its back-propagation has written them. */
         void written(String layer, org.deeplearning4j.nn.gradient.Gradient gradient);
+
+        /**
+         * A layer's output (its activation applied), just computed by a training forward pass, while it is still
+         * in the core's cache: the array the listeners' {@code onForwardPass} receives for this layer.
+         */
+        default void activated(String layer, INDArray output) {}
     }
 
     /** The layer: DL4J's dense layer with z kept between the forward pass and back-propagation. */
     public static final class Impl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
         private INDArray keptZ, keptFor;
         private long reused;
-        private GradientSink sink;
+        private Sink sink;
 
         public Impl(NeuralNetConfiguration conf, DataType dataType) { super(conf, dataType); }
 
@@ -109,8 +115,15 @@ public class KeptPreOutputDense extends DenseLayer {
             return layerConf().getIDropout() == null && layerConf().getWeightNoise() == null && !hasLayerNorm();
         }
 
-        /** Hands each back-propagation's parameter gradients to {@code sink} (null: to no one). */
-        void gradientSink(GradientSink sink) { this.sink = sink; }
+        /** Hands each back-propagation's parameter gradients and each training output to {@code sink} (null: to no one). */
+        void sink(Sink sink) { this.sink = sink; }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+            INDArray out = super.activate(training, mgr);
+            if (training && sink != null) sink.activated(layerConf().getLayerName(), out);
+            return out;
+        }
 
         @Override
         public Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {

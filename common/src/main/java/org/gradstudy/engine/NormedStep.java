@@ -20,11 +20,14 @@ import java.util.Map;
  * by parameter, right after subtracting it, while the two arrays are in the core's cache.
  *
  * <p>Without it, the probe read every update and parameter once more after the step, from memory at the
- * larger shapes: a depth-64, width-256 network's are 33 MB each, read at 1.8 ms of a 45 ms step. The step
- * itself subtracts with OpenBLAS's {@code axpy} (alpha -1, exactly ND4J's {@code subi}), one parameter at a
- * time over the flat arrays, and the norms are {@link TensorStats#l2(INDArray, INDArray, TensorStats.Scratch,
- * TensorStats.Scratch, double[])} of the same views the probe read: the same bits, from the cache (tested
- * against the plain step, parameters and records alike).
+ * larger shapes: a depth-64, width-256 network's are 33 MB each, read at 1.8-2.0 ms of a 45 ms step. Here,
+ * one parameter at a time over the flat arrays: a double one is subtracted by OpenBLAS's {@code axpy} (alpha
+ * -1, exactly ND4J's {@code subi}), and its norms are {@link TensorStats#l2(INDArray, INDArray,
+ * TensorStats.Scratch, TensorStats.Scratch, double[])} of the views the probe read, now in the cache; a float
+ * one takes a single Java pass that subtracts and sums both squares as {@code l2} does
+ * ({@link TensorStats#subtractFloat}). The same bits either way (tested against the plain step, parameters
+ * and records alike). Measured in a harness around {@code Trainer}: relu d64 w256 the probe's update-norm
+ * callback 1.9-2.0 -> 0.04 ms, the step 4.6 -> 6.0 ms; relu d16 w64 float 0.050 -> 0.007 ms and 0.055 -> 0.08 ms.
  *
  * <p>Used when the flat parameter and update arrays are tiled, in the same layout, by the network's
  * per-parameter views (true of every network the factory builds; checked at the first step it is asked for),
@@ -110,11 +113,18 @@ final class NormedStep implements StepFunction {
         }
         boolean doubles = params.dataType() == DataType.DOUBLE;
         for (Range r : layout) {
-            Blas.subtract(su.blas, doubles, updatesAt + r.offset(), paramsAt + r.offset(), r.length());
-            if (r.slot() < 0) continue;
-            TensorStats.l2(r.update(), r.param(), su, sp, pair);
-            updateL2[r.slot()] = pair[0];
-            paramL2[r.slot()] = pair[1];
+            long u = updatesAt + r.offset(), p = paramsAt + r.offset();
+            if (r.slot() < 0) Blas.subtract(su.blas, doubles, u, p, r.length());
+            else if (doubles) { // OpenBLAS subtracts, then the norms (OpenBLAS's too, at 512 elements and more) read the cache
+                Blas.subtract(su.blas, true, u, p, r.length());
+                TensorStats.l2(r.update(), r.param(), su, sp, pair);
+                updateL2[r.slot()] = pair[0];
+                paramL2[r.slot()] = pair[1];
+            } else { // floats: one Java pass subtracts and sums both squares
+                TensorStats.subtractFloat(u, p, r.length(), pair);
+                updateL2[r.slot()] = TensorStats.l2OfFloat(pair[0], r.update(), su);
+                paramL2[r.slot()] = TensorStats.l2OfFloat(pair[1], r.param(), sp);
+            }
         }
         java.lang.ref.Reference.reachabilityFence(params);
         java.lang.ref.Reference.reachabilityFence(update);

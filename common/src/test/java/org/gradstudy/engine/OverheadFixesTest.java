@@ -221,6 +221,24 @@ class OverheadFixesTest {
         }
     }
 
+    /** The activations are read as the dense layers compute them, on recorded steps; separate activation layers are read after the pass. */
+    @Test
+    void recordedStepsReadEachDenseLayersOutputInTheLayer() {
+        TrialConfig inside = Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 12, 0.1, DOUBLE, new ProbeSettings(2), 1);
+        Trainer trainer = new Trainer(inside, null, true);
+        Trainer separate = new Trainer(techniques().get(1), null, true); // batch norm before a separate activation layer
+        try {
+            for (int i = 0; i < 7; i++) {
+                trainer.step();
+                separate.step();
+            }
+            assertEquals(4 * 3, trainer.probe.activationsInLayers(), "steps 0, 2, 4, 6 recorded, three hidden layers each");
+            assertEquals(0, separate.probe.activationsInLayers(), "the activation is another vertex's output");
+        } finally {
+            Trainer.releaseThreadWorkspaces();
+        }
+    }
+
     @Test
     void theNetworksOwnGradientIsRecognizedAndOthersAreNot() {
         var net = NetworkFactory.build(techniques().get(0)).net();

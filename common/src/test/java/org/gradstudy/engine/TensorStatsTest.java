@@ -39,6 +39,39 @@ class TensorStatsTest {
         assertEquals(want.clippedL2(), got.clippedL2(), tol * want.clippedL2(), "clippedL2");
     }
 
+    /**
+     * The step's float pass ({@link NormedStep}): the parameters less the update, element for element as ND4J's
+     * subi gives them, and both norms as {@link TensorStats#l2} takes them afterwards, bit for bit, across the
+     * four-element blocks, and for zeros, a NaN and an infinity (l2's scaled passes).
+     */
+    @Test
+    void theStepsFloatPassSubtractsAndTakesTheNormsAsL2Does() {
+        java.util.Random rnd = new java.util.Random(3);
+        for (int n : new int[]{1, 3, 4, 7, 64, 1001, 4096}) {
+            for (int kind = 0; kind < 4; kind++) {
+                float[] p = new float[n], u = new float[n];
+                for (int i = 0; i < n; i++) {
+                    p[i] = (float) rnd.nextGaussian();
+                    u[i] = kind == 1 ? 0f : (float) (rnd.nextGaussian() * 1e-3);
+                }
+                if (kind == 2) u[n / 2] = Float.NaN;
+                if (kind == 3) p[n - 1] = Float.POSITIVE_INFINITY;
+                INDArray pa = Nd4j.createFromArray(p), ua = Nd4j.createFromArray(u);
+                INDArray expectedP = pa.sub(ua);
+                TensorStats.Scratch s1 = new TensorStats.Scratch(), s2 = new TensorStats.Scratch();
+                double[] sums = new double[2];
+                TensorStats.subtractFloat(s1.address(ua), s2.address(pa), n, sums);
+                String what = "n " + n + " kind " + kind;
+                for (int i = 0; i < n; i++)
+                    assertEquals(Float.floatToRawIntBits(expectedP.getFloat(i)), Float.floatToRawIntBits(pa.getFloat(i)), what + " element " + i);
+                assertEquals(Double.doubleToLongBits(TensorStats.l2(ua, new TensorStats.Scratch())),
+                        Double.doubleToLongBits(TensorStats.l2OfFloat(sums[0], ua, s1)), what + ": update norm");
+                assertEquals(Double.doubleToLongBits(TensorStats.l2(pa, new TensorStats.Scratch())),
+                        Double.doubleToLongBits(TensorStats.l2OfFloat(sums[1], pa, s2)), what + ": parameter norm");
+            }
+        }
+    }
+
     @Test
     void onePassMatchesTheScaledPassesAtOrdinaryMagnitudes() {
         Nd4j.getRandom().setSeed(11);
