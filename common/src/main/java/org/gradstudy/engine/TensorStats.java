@@ -408,6 +408,8 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         final double[] partials = new double[33];
         /** SIMD passes through this scratch, for {@link Moments#vectorPass}'s timing schedule. */
         int vectorPasses;
+        /** SIMD widenings of float tensors through this scratch, for {@link Moments#widen}'s timing schedule. */
+        int widenings;
         /** The viewed tensor, kept reachable while its native memory is read. */
         private INDArray held;
         /** The viewed elements are at {@code offset} in {@code base} (null: native memory). */
@@ -440,7 +442,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
             if (buf.dataType() == DataType.FLOAT) {
                 if (f.length < n) f = new float[Math.max(n, f.length * 2)];
                 UNSAFE.copyMemory(null, address(v), f, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
-                for (int i = 0; i < n; i++) d[i] = f[i];
+                Moments.widen(f, d, n, this);
             } else {
                 for (int i = 0; i < n; i++) d[i] = buf.getDouble(i);
             }

@@ -1,6 +1,7 @@
 package org.gradstudy.engine;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -122,6 +123,19 @@ final class VectorStats {
             q0.intoArray(out, 16);
             q1.intoArray(out, 20);
         }
+        return i;
+    }
+
+    private static final VectorSpecies<Float> F = WIDE ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+
+    /**
+     * {@code d[i] = f[i]} for i in [0, n & ~7) (widening is exact: the same values as the scalar loop), one
+     * register of floats converted to one of doubles at a time. Returns the first element not written.
+     */
+    static int widen(float[] f, double[] d, int n) {
+        int i = 0, step = F.length();
+        for (; i + 7 < n; i += step)
+            ((DoubleVector) FloatVector.fromArray(F, f, i).convertShape(VectorOperators.F2D, D8, 0)).intoArray(d, i);
         return i;
     }
 

@@ -39,6 +39,23 @@ class TensorStatsTest {
         assertEquals(want.clippedL2(), got.clippedL2(), tol * want.clippedL2(), "clippedL2");
     }
 
+    /** The SIMD widening of a float tensor gives the scalar loop's doubles, whatever the length and the values. */
+    @Test
+    void theSimdWideningGivesTheScalarLoopsDoubles() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Moments.vector, "the JVM runs the Vector API (the build passes the module)");
+        float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, Float.NaN, Float.POSITIVE_INFINITY, 1e-40f, -3.5f};
+        java.util.Random rnd = new java.util.Random(5);
+        for (int n : new int[]{0, 7, 8, 9, 63, 64, 65, 100, 4096, 4103}) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) f[i] = i % 5 == 0 ? special[(i / 5) % special.length] : (float) rnd.nextGaussian();
+            double[] d = new double[n + 1];
+            d[n] = 42;
+            Moments.widen(f, d, n, new TensorStats.Scratch());
+            for (int i = 0; i < n; i++) assertEquals(Double.doubleToRawLongBits(f[i]), Double.doubleToRawLongBits(d[i]), "n " + n + " element " + i);
+            assertEquals(42, d[n], "nothing written past n");
+        }
+    }
+
     /**
      * The step's float pass ({@link NormedStep}): the parameters less the update, element for element as ND4J's
      * subi gives them, and both norms as {@link TensorStats#l2} takes them afterwards, bit for bit, across the
