@@ -221,45 +221,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         return (q0 + q1) + (q2 + q3);
     }
 
-    /**
-     * {@code p[i] -= u[i]} over the {@code n} floats at native addresses {@code u} and {@code p}, with the sums of
-     * squares of the update and of the new parameters into {@code out}: each sum as {@link #l2} takes it of a
-     * float tensor (widened, four partial sums in the same order), in the same pass ({@link NormedStep}).
-     */
-    static void subtractFloat(long u, long p, int n, double[] out) {
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            long a = (long) i << 2;
-            float u0 = UNSAFE.getFloat(u + a), u1 = UNSAFE.getFloat(u + a + 4), u2 = UNSAFE.getFloat(u + a + 8), u3 = UNSAFE.getFloat(u + a + 12);
-            float p0 = UNSAFE.getFloat(p + a) - u0, p1 = UNSAFE.getFloat(p + a + 4) - u1;
-            float p2 = UNSAFE.getFloat(p + a + 8) - u2, p3 = UNSAFE.getFloat(p + a + 12) - u3;
-            UNSAFE.putFloat(p + a, p0);
-            UNSAFE.putFloat(p + a + 4, p1);
-            UNSAFE.putFloat(p + a + 8, p2);
-            UNSAFE.putFloat(p + a + 12, p3);
-            double x0 = u0, x1 = u1, x2 = u2, x3 = u3, y0 = p0, y1 = p1, y2 = p2, y3 = p3;
-            q0 += x0 * x0;
-            q1 += x1 * x1;
-            q2 += x2 * x2;
-            q3 += x3 * x3;
-            r0 += y0 * y0;
-            r1 += y1 * y1;
-            r2 += y2 * y2;
-            r3 += y3 * y3;
-        }
-        for (; i < n; i++) {
-            long a = (long) i << 2;
-            float x = UNSAFE.getFloat(u + a), y = UNSAFE.getFloat(p + a) - x;
-            UNSAFE.putFloat(p + a, y);
-            q0 += (double) x * x;
-            r0 += (double) y * y;
-        }
-        out[0] = (q0 + q1) + (q2 + q3);
-        out[1] = (r0 + r1) + (r2 + r3);
-    }
-
-    /** The L2 norm of float tensor {@code v} from {@link #subtractFloat}'s sum of squares {@code sq}: as {@link #l2} gives it. */
+    /** The L2 norm of float tensor {@code v} from {@link NormedStep#subtractFloat}'s sum of squares {@code sq}: as {@link #l2} gives it. */
     static double l2OfFloat(double sq, INDArray v, Scratch scratch) {
         return sq >= 1e-270 && sq <= SQ_MAX ? Math.sqrt(sq) : l2(v, scratch);
     }

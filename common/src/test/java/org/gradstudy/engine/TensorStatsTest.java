@@ -77,7 +77,7 @@ class TensorStatsTest {
                 INDArray expectedP = pa.sub(ua);
                 TensorStats.Scratch s1 = new TensorStats.Scratch(), s2 = new TensorStats.Scratch();
                 double[] sums = new double[2];
-                TensorStats.subtractFloat(s1.address(ua), s2.address(pa), n, sums);
+                NormedStep.subtractFloat(s1.address(ua), s2.address(pa), n, sums);
                 String what = "n " + n + " kind " + kind;
                 for (int i = 0; i < n; i++)
                     assertEquals(Float.floatToRawIntBits(expectedP.getFloat(i)), Float.floatToRawIntBits(pa.getFloat(i)), what + " element " + i);
