@@ -44,16 +44,22 @@ final class Moments {
         if ((++scratch.vectorPasses & CHECK_EVERY) != 0) return VectorStats.moments(a, n, p);
         long t0 = System.nanoTime();
         int i = VectorStats.moments(a, n, p);
-        long ns = System.nanoTime() - t0;
-        if (n >= 4096) {
-            if (ns <= 2L * n) SLOW_CHECKS.set(0);
-            else if (SLOW_CHECKS.incrementAndGet() >= 3 && vector) {
-                vector = false;
-                org.slf4j.LoggerFactory.getLogger(Moments.class).warn("the probe's SIMD pass ran at {} ns per element three checks in a row "
-                        + "(the JIT did not compile JDK 17's Vector API to SIMD here): statistics use the scalar pass from now on", ns / (double) n);
-            }
-        }
+        check(System.nanoTime() - t0, n, 2, SLOW_CHECKS, "pass");
         return i;
+    }
+
+    /**
+     * One timed SIMD call over {@code n} elements (counted from 4096): within {@code limit} ns per element it
+     * resets {@code slow}; three in a row above it switch the JVM to the scalar loops for good, with a warning.
+     */
+    private static void check(long ns, int n, int limit, java.util.concurrent.atomic.AtomicInteger slow, String what) {
+        if (n < 4096) return;
+        if (ns <= (long) limit * n) slow.set(0);
+        else if (slow.incrementAndGet() >= 3 && vector) {
+            vector = false;
+            org.slf4j.LoggerFactory.getLogger(Moments.class).warn("the probe's SIMD {} ran at {} ns per element three checks in a row "
+                    + "(the JIT did not compile JDK 17's Vector API to SIMD here): statistics use the scalar loops from now on", what, ns / (double) n);
+        }
     }
 
     /**
@@ -69,15 +75,7 @@ final class Moments {
             else {
                 long t0 = System.nanoTime();
                 i = VectorStats.widen(f, d, n);
-                long ns = System.nanoTime() - t0;
-                if (n >= 4096) {
-                    if (ns <= n) SLOW_WIDENINGS.set(0);
-                    else if (SLOW_WIDENINGS.incrementAndGet() >= 3 && vector) {
-                        vector = false;
-                        org.slf4j.LoggerFactory.getLogger(Moments.class).warn("the probe's SIMD widening ran at {} ns per element three checks in a row "
-                                + "(the JIT did not compile JDK 17's Vector API to SIMD here): statistics use the scalar passes from now on", ns / (double) n);
-                    }
-                }
+                check(System.nanoTime() - t0, n, 1, SLOW_WIDENINGS, "widening");
             }
         }
         for (; i < n; i++) d[i] = f[i];
