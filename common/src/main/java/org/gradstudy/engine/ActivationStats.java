@@ -21,10 +21,10 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
     static final double SATURATION_LOW = 0.01;
 
     /** The statistics of activations {@code a} of a layer with activation function {@code kind}. */
-    public static ActivationStats of(INDArray a, Activation kind) { return of(a, kind, new TensorStats.Scratch()); }
+    public static ActivationStats of(INDArray a, Activation kind) { return of(a, kind, new Scratch()); }
 
     /** As {@link #of(INDArray, Activation)}, reading the activations through {@code scratch}. */
-    static ActivationStats of(INDArray a, Activation kind, TensorStats.Scratch scratch) {
+    static ActivationStats of(INDArray a, Activation kind, Scratch scratch) {
         if (a.rank() != 2) throw new IllegalArgumentException("expected [batch, units], got " + java.util.Arrays.toString(a.shape()));
         if (a.ordering() != 'c' || a.elementWiseStride() != 1) a = a.dup('c');
         int rows = (int) a.rows(), cols = (int) a.columns(), size = rows * cols;

@@ -61,7 +61,7 @@ final class Blas {
 
     /**
      * Reusable pointers for the native calls, so that a call allocates nothing. Not thread-safe: one per
-     * {@link TensorStats.Scratch}.
+     * {@link Scratch}.
      */
     static final class Calls {
         private final Doubles d = new Doubles(), d2 = new Doubles();

@@ -53,7 +53,7 @@ public final class GradientProbe extends BaseTrainingListener {
     private final double threshold;
     private final BitSet schedule;
     private final LayerStats.Builder stats = new LayerStats.Builder();
-    private final TensorStats.Scratch scratch = new TensorStats.Scratch(), scratch2 = new TensorStats.Scratch();
+    private final Scratch scratch = new Scratch(), scratch2 = new Scratch();
     /** Per slot, this step's statistics (reused every recorded step). */
     private final TensorStats[] grads;
     private final double[] paramL2, slotL2;

@@ -23,7 +23,7 @@ final class Moments {
     /** Shorter tensors take the scalar pass: the copy and the call would cost more than they save. */
     static final int VECTOR_MIN = 64;
     /**
-     * Every this many (+1) vector passes of a {@link TensorStats.Scratch} (a probe: one trial) one is timed;
+     * Every this many (+1) vector passes of a {@link Scratch} (a probe: one trial) one is timed;
      * the count is the scratch's, so task threads share no counter.
      */
     private static final int CHECK_EVERY = (1 << 10) - 1;
@@ -40,7 +40,7 @@ final class Moments {
      * compiled the pass: it does within the JVM's first five hundred (of 4096 elements: 250 at about 125 ns
      * per element, 250 at 7-20, then 0.45-0.55). A check within the limit resets the count.
      */
-    static int vectorPass(double[] a, int n, double[] p, TensorStats.Scratch scratch) {
+    static int vectorPass(double[] a, int n, double[] p, Scratch scratch) {
         if ((++scratch.vectorPasses & CHECK_EVERY) != 0) return VectorStats.moments(a, n, p);
         long t0 = System.nanoTime();
         int i = VectorStats.moments(a, n, p);
@@ -68,7 +68,7 @@ final class Moments {
      * {@link #vector} holds, with the same guard as {@link #vectorPass} (every 1024th widening of a scratch
      * timed; three in a row above 1 ns per element switch to the scalar loop). The values are exact either way.
      */
-    static void widen(float[] f, double[] d, int n, TensorStats.Scratch scratch) {
+    static void widen(float[] f, double[] d, int n, Scratch scratch) {
         int i = 0;
         if (vector && n >= VECTOR_MIN) {
             if ((++scratch.widenings & CHECK_EVERY) != 0) i = VectorStats.widen(f, d, n);

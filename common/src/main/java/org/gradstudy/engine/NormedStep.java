@@ -23,7 +23,7 @@ import java.util.Map;
  * larger shapes: a depth-64, width-256 network's are 33 MB each, read at 1.8-2.0 ms of a 45 ms step. Here,
  * one parameter at a time over the flat arrays: a double one is subtracted by OpenBLAS's {@code axpy} (alpha
  * -1, exactly ND4J's {@code subi}), and its norms are {@link TensorStats#l2(INDArray, INDArray,
- * TensorStats.Scratch, TensorStats.Scratch, double[])} of the views the probe read, now in the cache; a float
+ * Scratch, Scratch, double[])} of the views the probe read, now in the cache; a float
  * one takes a single Java pass that subtracts and sums both squares as {@code l2} does
  * ({@link #subtractFloat}). The same bits either way (tested against the plain step, parameters
  * and records alike). Measured in a harness around {@code Trainer}: relu d64 w256 the probe's update-norm
@@ -41,7 +41,7 @@ final class NormedStep implements StepFunction {
 
     private final transient ComputationGraph net;
     private final transient String[] slotKeys;
-    private final transient TensorStats.Scratch su, sp;
+    private final transient Scratch su, sp;
     private final transient NegativeGradientStepFunction plain = new NegativeGradientStepFunction();
     private final double[] updateL2, paramL2, pair = new double[2];
     /** The parameters in the order of the flat arrays; null until laid out, or when they cannot be. */
@@ -53,7 +53,7 @@ final class NormedStep implements StepFunction {
     /** One parameter: its views, its place in the flat arrays (bytes from their start) and its slot, or -1. */
     private record Range(INDArray param, INDArray update, long offset, int length, int slot) {}
 
-    private NormedStep(ComputationGraph net, String[] slotKeys, TensorStats.Scratch su, TensorStats.Scratch sp) {
+    private NormedStep(ComputationGraph net, String[] slotKeys, Scratch su, Scratch sp) {
         this.net = net;
         this.slotKeys = slotKeys;
         this.su = su;
@@ -66,7 +66,7 @@ final class NormedStep implements StepFunction {
      * Installs the step as {@code net}'s (before its first fit), reading with the probe's scratch buffers
      * (the step runs on the training thread between two of the probe's callbacks); null when it is off.
      */
-    static NormedStep install(ComputationGraph net, String[] slotKeys, TensorStats.Scratch su, TensorStats.Scratch sp) {
+    static NormedStep install(ComputationGraph net, String[] slotKeys, Scratch su, Scratch sp) {
         if (!Blas.LOADED || !Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) return null;
         NormedStep step = new NormedStep(net, slotKeys, su, sp);
         try {

@@ -33,7 +33,7 @@ class ParamNormTest {
         @Override
         public void onGradientCalculation(Model model) {
             double[] l2 = new double[slots.size()];
-            for (int i = 0; i < l2.length; i++) l2[i] = TensorStats.l2(model.getParam(slots.get(i).key()), new TensorStats.Scratch());
+            for (int i = 0; i < l2.length; i++) l2[i] = TensorStats.l2(model.getParam(slots.get(i).key()), new Scratch());
             norms.put(step, l2);
         }
 

@@ -18,7 +18,7 @@ class TensorStatsTest {
 
     /** The scaled two-pass statistics of {@code v} (the reference: no square can underflow or overflow). */
     private static TensorStats reference(INDArray v, double scale, double clip) {
-        TensorStats.Scratch s = new TensorStats.Scratch();
+        Scratch s = new Scratch();
         s.view(v);
         return TensorStats.scaled(s.doubles().clone(), s.size, scale, clip);
     }
@@ -50,7 +50,7 @@ class TensorStatsTest {
             for (int i = 0; i < n; i++) f[i] = i % 5 == 0 ? special[(i / 5) % special.length] : (float) rnd.nextGaussian();
             double[] d = new double[n + 1];
             d[n] = 42;
-            Moments.widen(f, d, n, new TensorStats.Scratch());
+            Moments.widen(f, d, n, new Scratch());
             for (int i = 0; i < n; i++) assertEquals(Double.doubleToRawLongBits(f[i]), Double.doubleToRawLongBits(d[i]), "n " + n + " element " + i);
             assertEquals(42, d[n], "nothing written past n");
         }
@@ -75,15 +75,15 @@ class TensorStatsTest {
                 if (kind == 3) p[n - 1] = Float.POSITIVE_INFINITY;
                 INDArray pa = Nd4j.createFromArray(p), ua = Nd4j.createFromArray(u);
                 INDArray expectedP = pa.sub(ua);
-                TensorStats.Scratch s1 = new TensorStats.Scratch(), s2 = new TensorStats.Scratch();
+                Scratch s1 = new Scratch(), s2 = new Scratch();
                 double[] sums = new double[2];
                 NormedStep.subtractFloat(s1.address(ua), s2.address(pa), n, sums);
                 String what = "n " + n + " kind " + kind;
                 for (int i = 0; i < n; i++)
                     assertEquals(Float.floatToRawIntBits(expectedP.getFloat(i)), Float.floatToRawIntBits(pa.getFloat(i)), what + " element " + i);
-                assertEquals(Double.doubleToLongBits(TensorStats.l2(ua, new TensorStats.Scratch())),
+                assertEquals(Double.doubleToLongBits(TensorStats.l2(ua, new Scratch())),
                         Double.doubleToLongBits(TensorStats.l2OfFloat(sums[0], ua, s1)), what + ": update norm");
-                assertEquals(Double.doubleToLongBits(TensorStats.l2(pa, new TensorStats.Scratch())),
+                assertEquals(Double.doubleToLongBits(TensorStats.l2(pa, new Scratch())),
                         Double.doubleToLongBits(TensorStats.l2OfFloat(sums[1], pa, s2)), what + ": parameter norm");
             }
         }
@@ -97,7 +97,7 @@ class TensorStatsTest {
             v.putScalar(7, 0.0);
             assertSame(reference(v, 1.0 / 64, Double.POSITIVE_INFINITY), TensorStats.of(v, 1.0 / 64));
             assertSame(reference(v, 1.0 / 64, 0.01 * magnitude), TensorStats.of(v, 1.0 / 64, 0.01 * magnitude));
-            assertEquals(reference(v, 1, Double.POSITIVE_INFINITY).l2(), TensorStats.l2(v, new TensorStats.Scratch()), 1e-10 * v.norm2Number().doubleValue());
+            assertEquals(reference(v, 1, Double.POSITIVE_INFINITY).l2(), TensorStats.l2(v, new Scratch()), 1e-10 * v.norm2Number().doubleValue());
         }
     }
 
@@ -105,17 +105,17 @@ class TensorStatsTest {
     void extremeMagnitudesAndNonFiniteElementsTakeTheScaledPasses() {
         INDArray tiny = Nd4j.createFromArray(3e-200, -4e-200, 0.0);
         assertEquals(5e-200, TensorStats.of(tiny, 1).l2(), 1e-214); // each square is 0 in double: 9e-400
-        assertEquals(5e-200, TensorStats.l2(tiny, new TensorStats.Scratch()), 1e-214);
+        assertEquals(5e-200, TensorStats.l2(tiny, new Scratch()), 1e-214);
         // mean -1e-200 / 3; deviations 10/3, -11/3, 1/3 (x 1e-200): variance 222/27 x 1e-400
         assertEquals(Math.sqrt(222.0 / 27) * 1e-200, TensorStats.of(tiny, 1).std(), 1e-214);
         INDArray huge = Nd4j.createFromArray(3e200, -4e200);
         assertEquals(5e200, TensorStats.of(huge, 1).l2(), 1e186); // each square overflows: 9e400
-        assertEquals(5e200, TensorStats.l2(huge, new TensorStats.Scratch()), 1e186);
+        assertEquals(5e200, TensorStats.l2(huge, new Scratch()), 1e186);
         INDArray withInf = Nd4j.createFromArray(3.0, Double.POSITIVE_INFINITY, -4.0, Double.NaN);
         TensorStats s = TensorStats.of(withInf, 1);
         assertEquals(2, s.nonFinite());
         assertEquals(5.0, s.l2(), 1e-15);
-        assertEquals(5.0, TensorStats.l2(withInf, new TensorStats.Scratch()), 1e-15);
+        assertEquals(5.0, TensorStats.l2(withInf, new Scratch()), 1e-15);
     }
 
     @Test
@@ -146,7 +146,7 @@ class TensorStatsTest {
         TensorStats want = TensorStats.of(d, 0.5);
         assertEquals(want, TensorStats.of(d.castTo(DataType.INT), 0.5));
         assertEquals(want, TensorStats.of(d.castTo(DataType.HALF), 0.5));
-        TensorStats.Scratch s = new TensorStats.Scratch();
+        Scratch s = new Scratch();
         INDArray column = d.getColumn(3); // stride 32: copied before it is read
         assertEquals(TensorStats.l2(column.dup(), s), TensorStats.l2(column, s));
         assertEquals(TensorStats.maxAbs(column.dup(), s), TensorStats.maxAbs(column, s));
@@ -161,7 +161,7 @@ class TensorStatsTest {
     void blasKernelsReadViewsFromTheirFirstElementWithTheSameBitsAtAnyAddress() {
         assertTrue(Blas.ENABLED, "OpenBLAS, which ND4J's CPU backend ships, should load");
         Nd4j.getRandom().setSeed(13);
-        TensorStats.Scratch s = new TensorStats.Scratch();
+        Scratch s = new Scratch();
         INDArray flat = Nd4j.randn(DataType.DOUBLE, 1, 5000);
         for (int from : new int[] {0, 1, 3, 7}) { // the view's first element at each alignment to 32 bytes
             INDArray view = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + 4000)), copy = view.dup();
@@ -170,7 +170,7 @@ class TensorStatsTest {
             // 4000 terms in another order: n * 2^-53 ~ 4.4e-13 relative at worst
             assertEquals(reference(copy, 1, Double.POSITIVE_INFINITY).l2(), TensorStats.l2(view, s), 1e-12 * TensorStats.l2(view, s));
             double[] pair = new double[2];
-            TensorStats.l2(view, copy, s, new TensorStats.Scratch(), pair);
+            TensorStats.l2(view, copy, s, new Scratch(), pair);
             assertEquals(TensorStats.l2(view, s), pair[0], 0);
             assertEquals(TensorStats.l2(copy, s), pair[1], 0);
         }
@@ -193,7 +193,7 @@ class TensorStatsTest {
 
     @Test
     void addressesAreRememberedPerBufferAndNeverMixedUp() {
-        TensorStats.Scratch s = new TensorStats.Scratch();
+        Scratch s = new Scratch();
         INDArray flat = Nd4j.linspace(DataType.DOUBLE, 1, 6000, 1).reshape(1, 6000);
         List<INDArray> views = new ArrayList<>();
         for (int from = 0; from < 6000; from += 10) views.add(flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + 10)));
@@ -211,8 +211,8 @@ class TensorStatsTest {
             for (int from : new int[] {0, 1, 2999}) {
                 INDArray v = f.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + 3000));
                 for (int again = 0; again < 2; again++) {
-                    assertEquals(TensorStats.of(v.dup(), 1, Double.POSITIVE_INFINITY, new TensorStats.Scratch()), TensorStats.of(v, 1, Double.POSITIVE_INFINITY, s), t + " from " + from);
-                    assertEquals(TensorStats.l2(v.dup(), new TensorStats.Scratch()), TensorStats.l2(v, s), 0, t + " from " + from);
+                    assertEquals(TensorStats.of(v.dup(), 1, Double.POSITIVE_INFINITY, new Scratch()), TensorStats.of(v, 1, Double.POSITIVE_INFINITY, s), t + " from " + from);
+                    assertEquals(TensorStats.l2(v.dup(), new Scratch()), TensorStats.l2(v, s), 0, t + " from " + from);
                 }
             }
         }
@@ -220,7 +220,7 @@ class TensorStatsTest {
 
     @Test
     void allFiniteFindsAnyNonFiniteElementAndNeverOverflows() {
-        TensorStats.Scratch s = new TensorStats.Scratch();
+        Scratch s = new Scratch();
         INDArray big = Nd4j.valueArrayOf(new long[] {1, 40_000}, 1e308, DataType.DOUBLE); // sums to +inf, all finite
         assertTrue(TensorStats.allFinite(big, s));
         for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN})
@@ -268,9 +268,9 @@ class TensorStatsTest {
             for (INDArray v : cases) {
                 String what = v.dataType() + " " + v.length();
                 Moments.vector = false;
-                TensorStats scalar = TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch());
+                TensorStats scalar = TensorStats.of(v, 1.0 / 64, 0.5, new Scratch());
                 Moments.vector = true;
-                assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new TensorStats.Scratch()), what); // records compare doubles by bits
+                assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new Scratch()), what); // records compare doubles by bits
             }
             // The activations' sums too, for each kind of activation statistic.
             for (org.gradstudy.study.Activation kind : new org.gradstudy.study.Activation[] {
@@ -279,9 +279,9 @@ class TensorStatsTest {
                     for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
                         INDArray act = Nd4j.randn(t, shape).subi(0.3);
                         Moments.vector = false;
-                        ActivationStats scalar = ActivationStats.of(act, kind, new TensorStats.Scratch());
+                        ActivationStats scalar = ActivationStats.of(act, kind, new Scratch());
                         Moments.vector = true;
-                        assertEquals(scalar, ActivationStats.of(act, kind, new TensorStats.Scratch()), kind + " " + t + " " + java.util.Arrays.toString(shape));
+                        assertEquals(scalar, ActivationStats.of(act, kind, new Scratch()), kind + " " + t + " " + java.util.Arrays.toString(shape));
                     }
             // The zero count is exact whatever the signs and magnitudes around the zeros.
             double[] z = new double[1000];
