@@ -4,12 +4,15 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -34,6 +37,8 @@ import java.util.Map;
 public class KeptPreOutputDense extends DenseLayer {
     /** The system property that builds DL4J's plain dense layers ({@code false}). */
     public static final String PROPERTY = "gradstudy.keptPreOutput";
+    /** The system property that leaves the layers' op arguments to ND4J ({@code false}; {@link LeanOps}). */
+    public static final String LEAN_PROPERTY = "gradstudy.leanOps";
 
     /** For Jackson (DL4J serializes configurations by class name). */
     public KeptPreOutputDense() {}
@@ -87,6 +92,10 @@ public class KeptPreOutputDense extends DenseLayer {
     /** The layer: DL4J's dense layer with z kept between the forward pass and back-propagation. */
     public static final class Impl extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
         private INDArray keptZ, keptFor;
+        /** {@link #LEAN_PROPERTY} when the layer was built. */
+        private final boolean leanOps = Boolean.parseBoolean(System.getProperty(LEAN_PROPERTY, "true"));
+        /** This layer's reused ops (used when {@link #lean()}). */
+        private final LeanOps ops = new LeanOps();
         private long reused;
         private Sink sink;
 
@@ -101,13 +110,40 @@ public class KeptPreOutputDense extends DenseLayer {
                 return new Pair<>(z, z);
             }
             keptZ = keptFor = null;
-            Pair<INDArray, INDArray> z = super.preOutputWithPreNorm(training, forBackprop, mgr);
+            Pair<INDArray, INDArray> z = lean() ? leanPreOutput(training, forBackprop, mgr) : super.preOutputWithPreNorm(training, forBackprop, mgr);
             if (training && !forBackprop && keeps()) {
                 INDArray pre = z.getFirst();
                 keptZ = mgr.createUninitialized(ArrayType.ACTIVATIONS, pre.dataType(), pre.shape(), pre.ordering()).assign(pre);
                 keptFor = input;
             }
             return z;
+        }
+
+        /**
+         * Whether this layer's ops take their argument arrays from {@link LeanOps}: a bias, no layer norm, dropout,
+         * weight noise or mask, and the switch on.
+         */
+        private boolean lean() {
+            return leanOps && hasBias() && keeps() && maskArray == null;
+        }
+
+        /**
+         * DL4J's {@code BaseLayer.preOutputWithPreNorm} for a plain layer (z = x W, then z += b row by row), with the
+         * bias broadcast's dimension array shared ({@link LeanOps}). z is C-ordered, so DL4J's {@code addiRowVector}
+         * runs the same broadcast add whenever z has more than one row and column; otherwise it is left to DL4J.
+         */
+        private Pair<INDArray, INDArray> leanPreOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr mgr) {
+            assertInputSet(forBackprop);
+            applyDropOutIfNecessary(training, mgr);
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, mgr);
+            INDArray b = getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, mgr);
+            INDArray in = input.castTo(dataType);
+            if (in.rank() != 2 || in.columns() != w.rows()) return super.preOutputWithPreNorm(training, forBackprop, mgr); // DL4J's error
+            INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), in.size(0), w.size(1));
+            in.castTo(z.dataType()).mmuli(w, z);
+            if (z.ordering() == 'c' && z.rows() > 1 && z.columns() > 1 && b.isRowVector()) ops.addRowVector(z, b);
+            else z.addiRowVector(b);
+            return new Pair<>(z, z);
         }
 
         /** Whether the recomputation would be the forward z exactly: no dropout, weight noise or layer norm. */
@@ -120,17 +156,44 @@ public class KeptPreOutputDense extends DenseLayer {
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
-            INDArray out = super.activate(training, mgr);
+            // DL4J's BaseLayer.activate: z, then the activation in place; plain ReLU with the shared scalar 0.
+            INDArray out = lean() && LeanOps.plainRelu(layerConf().getActivationFn()) ? ops.relu(preOutput(training, mgr))
+                    : super.activate(training, mgr);
             if (training && sink != null) sink.activated(layerConf().getLayerName(), out);
             return out;
         }
 
         @Override
         public Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-            Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> out = super.backpropGradient(epsilon, mgr);
+            Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> out = lean() ? leanBackprop(epsilon, mgr) : super.backpropGradient(epsilon, mgr);
             if (sink != null) sink.written(layerConf().getLayerName(), out.getFirst());
             return out;
         }
+
+        /**
+         * DL4J's {@code BaseLayer.backpropGradient} for a plain layer, with the bias gradient's column sum taking the
+         * shared dimension array ({@link LeanOps}): the same ops in the same order into the same arrays.
+         */
+        private Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> leanBackprop(INDArray epsilon, LayerWorkspaceMgr mgr) {
+            assertInputSet(true);
+            INDArray z = preOutputWithPreNorm(true, true, mgr).getFirst();
+            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            org.deeplearning4j.nn.gradient.Gradient ret = new DefaultGradient();
+            INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+            ops.columnSums(delta, biasGrad);
+            ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+            INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, mgr);
+            INDArray epsilonNext = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {w.size(0), delta.size(0)}, 'f');
+            epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
+            INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+            Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+            ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+            weightNoiseParams.clear();
+            return new Pair<>(ret, backpropDropOutIfPresent(epsilonNext));
+        }
+
+        /** Ops this layer has built for {@link LeanOps} (the first time, or for a new shape). */
+        long leanOpsBuilt() { return ops.built(); }
 
         /** Back-propagations that used the kept z instead of recomputing it. */
         long reused() { return reused; }

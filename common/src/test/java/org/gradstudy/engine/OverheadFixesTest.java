@@ -221,6 +221,62 @@ class OverheadFixesTest {
         }
     }
 
+    /**
+     * The dense layers build their bias add, bias gradient sum and ReLU once and run them again each step: three
+     * native argument arrays fewer per ReLU layer and step (two dimension arrays and the scalar 0), two per tanh
+     * layer, counted by ND4J's own deallocator registrations. Results: {@link #resultsAreBitForBitTheSameWithNd4jsOwnOps}.
+     */
+    @Test
+    void denseLayersReuseTheirArgumentOpsStepAfterStep() throws Exception {
+        for (Activation a : List.of(Activation.RELU, Activation.TANH)) {
+            TrialConfig t = Trials.of(a, Init.HE_NORMAL, 3, 12, 0.1, DOUBLE, new ProbeSettings(1), 1);
+            long lean = registrationsPerStep(t), plain;
+            System.setProperty(KeptPreOutputDense.LEAN_PROPERTY, "false");
+            try {
+                plain = registrationsPerStep(t);
+            } finally {
+                System.clearProperty(KeptPreOutputDense.LEAN_PROPERTY);
+            }
+            assertEquals((a == Activation.RELU ? 3 : 2) * t.depth(), plain - lean, a + ": native arrays saved per step");
+            Trainer trainer = new Trainer(t, null, true);
+            try {
+                for (int i = 0; i < 5; i++) trainer.step();
+                trainer.net.outputSingle(false, trainer.data.testX()); // another batch size: new ops for it
+                trainer.step();
+                long forward = a == Activation.RELU ? 2 : 1; // the bias add (and ReLU); back-propagation adds the bias gradient's sum
+                for (int l = 1; l <= t.depth(); l++)
+                    assertEquals(forward + 1 + forward + forward, ((KeptPreOutputDense.Impl) trainer.net.getLayer("h" + l)).leanOpsBuilt(),
+                            a + " h" + l + ": built for the training batch, for the test set's (forward only), and the forward ones again");
+            } finally {
+                Trainer.releaseThreadWorkspaces();
+            }
+        }
+    }
+
+    /** ND4J's deallocator registrations (one per native array) in the fourth step of a new trainer for {@code t}. */
+    private static long registrationsPerStep(TrialConfig t) throws Exception {
+        var service = org.nd4j.linalg.factory.Nd4j.getDeallocatorService();
+        var counter = service.getClass().getDeclaredField("counter");
+        counter.setAccessible(true);
+        var count = (java.util.concurrent.atomic.AtomicLong) counter.get(service);
+        Trainer trainer = new Trainer(t, null, true);
+        try {
+            for (int i = 0; i < 3; i++) trainer.step();
+            long before = count.get();
+            trainer.step();
+            return count.get() - before;
+        } finally {
+            Trainer.releaseThreadWorkspaces();
+        }
+    }
+
+    @Test
+    void resultsAreBitForBitTheSameWithNd4jsOwnOps() {
+        List<TrialResult> lean = run();
+        List<TrialResult> plain = switchedOff(KeptPreOutputDense.LEAN_PROPERTY, net -> { });
+        assertSameResults(plain, lean);
+    }
+
     /** The activations are read as the dense layers compute them, on recorded steps; separate activation layers are read after the pass. */
     @Test
     void recordedStepsReadEachDenseLayersOutputInTheLayer() {
