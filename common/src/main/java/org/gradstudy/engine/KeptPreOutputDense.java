@@ -113,7 +113,7 @@ public class KeptPreOutputDense extends DenseLayer {
             Pair<INDArray, INDArray> z = lean() ? leanPreOutput(training, forBackprop, mgr) : super.preOutputWithPreNorm(training, forBackprop, mgr);
             if (training && !forBackprop && keeps()) {
                 INDArray pre = z.getFirst();
-                keptZ = mgr.createUninitialized(ArrayType.ACTIVATIONS, pre.dataType(), pre.shape(), pre.ordering()).assign(pre);
+                keptZ = lean() ? ops.copy(pre) : mgr.createUninitialized(ArrayType.ACTIVATIONS, pre.dataType(), pre.shape(), pre.ordering()).assign(pre);
                 keptFor = input;
             }
             return z;
@@ -140,7 +140,7 @@ public class KeptPreOutputDense extends DenseLayer {
             INDArray in = input.castTo(dataType);
             if (in.rank() != 2 || in.columns() != w.rows()) return super.preOutputWithPreNorm(training, forBackprop, mgr); // DL4J's error
             INDArray z = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), in.size(0), w.size(1));
-            in.castTo(z.dataType()).mmuli(w, z);
+            ops.matmul(in.castTo(z.dataType()), w, z);
             if (z.ordering() == 'c' && z.rows() > 1 && z.columns() > 1 && b.isRowVector()) ops.addRowVector(z, b);
             else z.addiRowVector(b);
             return new Pair<>(z, z);

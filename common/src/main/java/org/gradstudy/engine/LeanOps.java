@@ -2,6 +2,7 @@ package org.gradstudy.engine;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.blas.BlasBufferUtil;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,7 +53,9 @@ final class LeanOps {
     private final Reused<RowAdd> biasAdd = new Reused<>();
     private final Reused<ColumnSum> columnSum = new Reused<>();
     private final Reused<RectifiedLinear> relu = new Reused<>();
-    /** Ops built (the first time, or for a new shape), for tests. */
+    /** The matrix product's F-ordered result before its copy into z; the copy of z kept for back-propagation. */
+    private final Buffer product = new Buffer(), kept = new Buffer();
+    /** Ops and buffers built (the first time, or for a new shape), for tests. */
     private long built;
 
     /** The shared dimension array for {@code dims} when it is {0} or {1}, else null (the op makes its own). */
@@ -79,6 +82,28 @@ final class LeanOps {
         return x;
     }
 
+    /**
+     * {@code z = x W} as DL4J's {@code x.mmuli(W, z)} computes it for a C-ordered z: the same BLAS call into an
+     * F-ordered buffer, then copied into z. The buffer is this layer's own, kept from step to step, instead of a
+     * new workspace array each time. The shapes {@code mmuli} treats otherwise (a scalar, a vector, an F-ordered
+     * z) are left to it.
+     */
+    void matmul(INDArray x, INDArray w, INDArray z) {
+        if (x.isScalar() || w.isScalar() || x.rank() != 2 || w.rank() != 2 || w.columns() == 1 || z.ordering() != 'c' || z.isView()) {
+            x.mmuli(w, z);
+            return;
+        }
+        INDArray temp = product.of(z, 'f');
+        Nd4j.getBlasWrapper().level3().gemm(x.ordering(), BlasBufferUtil.getCharForTranspose(w), BlasBufferUtil.getCharForTranspose(temp),
+                1.0, x, w, 0.0, temp);
+        z.assign(temp);
+    }
+
+    /** A copy of {@code z} in this layer's own buffer, kept from step to step (overwritten by the next call). */
+    INDArray copy(INDArray z) {
+        return kept.of(z, z.ordering()).assign(z);
+    }
+
     /** Whether {@code fn} is DL4J's plain ReLU (no threshold, negative slope or maximum): max(x, 0). */
     static boolean plainRelu(IActivation fn) {
         return fn instanceof ActivationReLU r && r.getMax() == null && r.getThreshold() == null && r.getNegativeSlope() == null;
@@ -101,6 +126,21 @@ final class LeanOps {
             else Nd4j.getExecutioner().exec((ScalarOp) op);
         } finally {
             op.clearArrays();
+        }
+    }
+
+    /** An array of this layer's, outside any workspace, made again only for another shape, type or order. */
+    private final class Buffer {
+        private INDArray array;
+
+        INDArray of(INDArray like, char order) {
+            if (array == null || array.dataType() != like.dataType() || array.ordering() != order || !Arrays.equals(array.shape(), like.shape())) {
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    array = Nd4j.createUninitialized(like.dataType(), like.shape(), order);
+                }
+                built++;
+            }
+            return array;
         }
     }
 
