@@ -3,7 +3,6 @@ package org.gradstudy.engine;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.gradstudy.result.LayerStat;
 import org.gradstudy.result.LayerStats;
 import org.gradstudy.study.Activation;
 import org.gradstudy.study.Clipping;
@@ -66,6 +65,8 @@ public final class GradientProbe extends BaseTrainingListener {
     private final boolean paramsStableBetweenSteps;
     private boolean nextParamL2Ready;
     private final double[] pair = new double[2];
+    /** One recorded row's doubles, handed to {@link LayerStats.Builder#add(int, int, String, String, double[], long, long, int, boolean)}. */
+    private final double[] row = new double[15];
     /** Per slot, the index of its DL4J layer (vertex) in {@link #layerSq}: layer-L2 clipping's groups. */
     private final int[] group;
     private final double[] layerSq;
@@ -299,11 +300,29 @@ public final class GradientProbe extends BaseTrainingListener {
                 ActivationStats a = slot.kind() == ParamSlot.Kind.HIDDEN && slot.layer() < acts.length ? acts[slot.layer()] : null;
                 TensorStats g = grads[i];
                 double p = paramL2[i];
-                stats.add(new LayerStat(step, slot.layer(), slot.kind().key(), slot.param(), pendingLoss, g.n(), g.l2(),
-                        g.meanAbs(), g.maxAbs(), g.std(), g.zeroFraction(), g.nonFinite(), p, upd,
-                        p > 0 ? upd / p : null,
-                        a == null ? null : a.mean(), a == null ? null : a.std(), a == null ? null : a.saturated(),
-                        a == null ? null : a.dead(), pendingPre, pendingPost, pendingClipped));
+                double[] v = row; // a LayerStat's doubles, in its order (a record here would box five of them)
+                v[0] = pendingLoss;
+                v[1] = g.l2();
+                v[2] = g.meanAbs();
+                v[3] = g.maxAbs();
+                v[4] = g.std();
+                v[5] = g.zeroFraction();
+                v[6] = p;
+                v[7] = upd;
+                v[8] = p > 0 ? upd / p : 0;
+                int nulls = p > 0 ? 0 : LayerStats.NULL_UPDATE_RATIO;
+                if (a == null) nulls |= LayerStats.NULL_ACTIVATIONS;
+                else {
+                    v[9] = a.mean();
+                    v[10] = a.std();
+                    if (a.saturated() == null) nulls |= LayerStats.NULL_ACT_SATURATED;
+                    else v[11] = a.saturated();
+                    if (a.dead() == null) nulls |= LayerStats.NULL_ACT_DEAD;
+                    else v[12] = a.dead();
+                }
+                v[13] = pendingPre;
+                v[14] = pendingPost;
+                stats.add(step, slot.layer(), slot.kind().key(), slot.param(), v, g.n(), g.nonFinite(), nulls, pendingClipped);
             }
             pending = false;
         }

@@ -66,34 +66,9 @@ public final class LayerStats extends AbstractList<LayerStat> implements RandomA
         return (flags & (1 << (FIRST_NULL_BIT + column))) != 0 ? null : value;
     }
 
-    /** Adds {@code s} in place when there is room; else returns a larger copy with it added. */
-    private LayerStats append(LayerStat s) {
-        LayerStats t = size < flags.length ? this : new LayerStats(this, Math.max(16, 2 * flags.length));
-        t.write(t.size++, s);
-        return t;
-    }
-
-    private void write(int i, LayerStat s) {
-        ints[i * INTS] = s.step();
-        ints[i * INTS + 1] = s.layer();
-        names[i * NAMES] = s.kind();
-        names[i * NAMES + 1] = s.param();
-        longs[i * LONGS] = s.n();
-        longs[i * LONGS + 1] = s.gradNonFinite();
-        int d = i * DOUBLES;
-        double[] v = doubles;
-        v[d] = s.loss();
-        v[d + 1] = s.gradL2();
-        v[d + 2] = s.gradMeanAbs();
-        v[d + 3] = s.gradMaxAbs();
-        v[d + 4] = s.gradStd();
-        v[d + 5] = s.gradZeroFraction();
-        v[d + 6] = s.paramL2();
-        v[d + 7] = s.updateL2();
-        flags[i] = (byte) ((s.clipped() ? CLIPPED : 0) | put(v, d, 0, s.updateRatio()) | put(v, d, 1, s.actMean())
-                | put(v, d, 2, s.actStd()) | put(v, d, 3, s.actSaturated()) | put(v, d, 4, s.actDead()));
-        v[d + 13] = s.gradNormPreClip();
-        v[d + 14] = s.gradNormPostClip();
+    /** This list when it has room for one more row, else a larger copy. */
+    private LayerStats roomForOne() {
+        return size < flags.length ? this : new LayerStats(this, Math.max(16, 2 * flags.length));
     }
 
     /** Stores nullable column {@code column} (0-4) of the row at {@code v[d]}; returns its "is null" flag bit. */
@@ -103,12 +78,56 @@ public final class LayerStats extends AbstractList<LayerStat> implements RandomA
         return 0;
     }
 
+    /**
+     * Mark a row's nullable values null ({@link Builder#add(int, int, String, String, double[], long, long, int, boolean)}):
+     * the update ratio, the activations' mean, standard deviation, saturated and dead fractions; all four
+     * activation statistics.
+     */
+    public static final int NULL_UPDATE_RATIO = 1 << FIRST_NULL_BIT, NULL_ACT_MEAN = 2 << FIRST_NULL_BIT, NULL_ACT_STD = 4 << FIRST_NULL_BIT,
+            NULL_ACT_SATURATED = 8 << FIRST_NULL_BIT, NULL_ACT_DEAD = 16 << FIRST_NULL_BIT,
+            NULL_ACTIVATIONS = NULL_ACT_MEAN | NULL_ACT_STD | NULL_ACT_SATURATED | NULL_ACT_DEAD;
+
     /** Collects statistics in order; {@link #build} returns them as an immutable, exactly sized list. */
     public static final class Builder {
         private LayerStats rows = new LayerStats(null, 0);
 
         public Builder add(LayerStat s) {
-            rows = rows.append(s);
+            double[] v = {s.loss(), s.gradL2(), s.gradMeanAbs(), s.gradMaxAbs(), s.gradStd(), s.gradZeroFraction(), s.paramL2(),
+                    s.updateL2(), 0, 0, 0, 0, 0, s.gradNormPreClip(), s.gradNormPostClip()};
+            LayerStats t = rows = rows.roomForOne();
+            int d = t.size * DOUBLES;
+            System.arraycopy(v, 0, t.doubles, d, DOUBLES);
+            int nulls = put(t.doubles, d, 0, s.updateRatio()) | put(t.doubles, d, 1, s.actMean()) | put(t.doubles, d, 2, s.actStd())
+                    | put(t.doubles, d, 3, s.actSaturated()) | put(t.doubles, d, 4, s.actDead());
+            return row(t, s.step(), s.layer(), s.kind(), s.param(), s.n(), s.gradNonFinite(), nulls, s.clipped());
+        }
+
+        /**
+         * Adds a row without building its record: {@code values} holds its 15 doubles in the order of
+         * {@link LayerStat}'s double and nullable components (loss, gradL2, gradMeanAbs, gradMaxAbs, gradStd,
+         * gradZeroFraction, paramL2, updateL2, updateRatio, actMean, actStd, actSaturated, actDead,
+         * gradNormPreClip, gradNormPostClip; copied, so it can be reused), and {@code nulls} the nullable ones
+         * that are null ({@link #NULL_UPDATE_RATIO}, {@link #NULL_ACT_MEAN}, ...). For the probe's every
+         * recorded row: a record's boxed fields cost allocations the JIT does not remove there.
+         */
+        public Builder add(int step, int layer, String kind, String param, double[] values, long n, long gradNonFinite, int nulls, boolean clipped) {
+            if (values.length != DOUBLES) throw new IllegalArgumentException(DOUBLES + " values per row, not " + values.length);
+            LayerStats t = rows = rows.roomForOne();
+            int d = t.size * DOUBLES;
+            System.arraycopy(values, 0, t.doubles, d, DOUBLES);
+            for (int c = 0; c < 5; c++) if ((nulls & (1 << (FIRST_NULL_BIT + c))) != 0) t.doubles[d + 8 + c] = 0; // as a record's null is stored
+            return row(t, step, layer, kind, param, n, gradNonFinite, nulls & (NULL_UPDATE_RATIO | NULL_ACTIVATIONS), clipped);
+        }
+
+        private Builder row(LayerStats t, int step, int layer, String kind, String param, long n, long gradNonFinite, int nulls, boolean clipped) {
+            int i = t.size++;
+            t.ints[i * INTS] = step;
+            t.ints[i * INTS + 1] = layer;
+            t.names[i * NAMES] = kind;
+            t.names[i * NAMES + 1] = param;
+            t.longs[i * LONGS] = n;
+            t.longs[i * LONGS + 1] = gradNonFinite;
+            t.flags[i] = (byte) ((clipped ? CLIPPED : 0) | nulls);
             return this;
         }
 

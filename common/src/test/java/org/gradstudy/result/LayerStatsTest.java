@@ -44,6 +44,36 @@ class LayerStatsTest {
         assertEquals(records.hashCode(), stats.hashCode());
     }
 
+    /**
+     * Rows added from their values are the rows the records give: with the update ratio, the activations or the
+     * dead fraction alone null (whatever the values array holds there), with NaN, infinities and -0.0, and with one values array reused.
+     */
+    @Test
+    void rowsAddedFromValuesAreTheRecordsRows() {
+        LayerStats.Builder fromRecords = new LayerStats.Builder(), fromValues = new LayerStats.Builder();
+        double[] v = new double[15];
+        for (int i = 0; i < 40; i++) {
+            LayerStat r = stat(i);
+            boolean noRatio = i % 2 == 0, noActs = i % 3 == 0, noDead = i % 5 == 1; // activations: all null, or dead alone
+            Double a = noActs ? null : r.gradL2(); // NaN, an infinity, -0.0 or a tiny value
+            LayerStat joint = new LayerStat(r.step(), r.layer(), r.kind(), r.param(), r.loss(), r.n(), r.gradL2(), r.gradMeanAbs(),
+                    r.gradMaxAbs(), r.gradStd(), r.gradZeroFraction(), r.gradNonFinite(), r.paramL2(), r.updateL2(),
+                    noRatio ? null : 1e-4 * i, a, noActs ? null : -0.5 * i, noActs ? null : 0.01 * i, noActs || noDead ? null : 1.0,
+                    r.gradNormPreClip(), r.gradNormPostClip(), r.clipped());
+            fromRecords.add(joint);
+            double[] values = {r.loss(), r.gradL2(), r.gradMeanAbs(), r.gradMaxAbs(), r.gradStd(), r.gradZeroFraction(), r.paramL2(),
+                    r.updateL2(), noRatio ? 42 : 1e-4 * i, noActs ? 42 : a, noActs ? 42 : -0.5 * i, noActs ? 42 : 0.01 * i,
+                    noActs ? 42 : 1.0, r.gradNormPreClip(), r.gradNormPostClip()};
+            System.arraycopy(values, 0, v, 0, 15);
+            fromValues.add(r.step(), r.layer(), r.kind(), r.param(), v, r.n(), r.gradNonFinite(),
+                    (noRatio ? LayerStats.NULL_UPDATE_RATIO : 0) | (noActs ? LayerStats.NULL_ACTIVATIONS : 0)
+                            | (noDead ? LayerStats.NULL_ACT_DEAD : 0), r.clipped());
+        }
+        assertEquals(fromRecords.build(), fromValues.build());
+        assertEquals(fromRecords.build().hashCode(), fromValues.build().hashCode());
+        assertThrows(IllegalArgumentException.class, () -> fromValues.add(0, 1, "hidden", "W", new double[14], 1, 0, 0, false));
+    }
+
     @Test
     void aBuiltListDoesNotChangeWhenTheBuilderGoesOn() {
         LayerStats.Builder b = new LayerStats.Builder();
