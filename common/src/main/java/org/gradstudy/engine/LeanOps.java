@@ -167,11 +167,8 @@ final class LeanOps {
     static final class RowAdd extends BroadcastAddOp {
         RowAdd(INDArray z, INDArray b) { super(z, b, z, 1); }
 
-        @Override
-        protected void defineDimensions(int... dims) {
-            INDArray shared = dims(dims);
-            if (shared != null) dimensionz = shared;
-            else super.defineDimensions(dims);
+        @Override protected void defineDimensions(int... dims) { // the shared array, else ND4J's own
+            if ((dimensionz = dims(dims)) == null) super.defineDimensions(dims);
         }
     }
 
@@ -179,11 +176,8 @@ final class LeanOps {
     static final class ColumnSum extends Sum {
         ColumnSum(INDArray x, INDArray sums) { super(x, sums, false, 0); }
 
-        @Override
-        protected void defineDimensions(int... dims) {
-            INDArray shared = dims(dims);
-            if (shared != null) dimensionz = shared;
-            else super.defineDimensions(dims);
+        @Override protected void defineDimensions(int... dims) { // the shared array, else ND4J's own
+            if ((dimensionz = dims(dims)) == null) super.defineDimensions(dims);
         }
     }
 }
