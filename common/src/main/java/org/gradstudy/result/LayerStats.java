@@ -92,13 +92,21 @@ public final class LayerStats extends AbstractList<LayerStat> implements RandomA
         private LayerStats rows = new LayerStats(null, 0);
 
         public Builder add(LayerStat s) {
-            double[] v = {s.loss(), s.gradL2(), s.gradMeanAbs(), s.gradMaxAbs(), s.gradStd(), s.gradZeroFraction(), s.paramL2(),
-                    s.updateL2(), 0, 0, 0, 0, 0, s.gradNormPreClip(), s.gradNormPostClip()};
             LayerStats t = rows = rows.roomForOne();
             int d = t.size * DOUBLES;
-            System.arraycopy(v, 0, t.doubles, d, DOUBLES);
-            int nulls = put(t.doubles, d, 0, s.updateRatio()) | put(t.doubles, d, 1, s.actMean()) | put(t.doubles, d, 2, s.actStd())
-                    | put(t.doubles, d, 3, s.actSaturated()) | put(t.doubles, d, 4, s.actDead());
+            double[] v = t.doubles;
+            v[d] = s.loss();
+            v[d + 1] = s.gradL2();
+            v[d + 2] = s.gradMeanAbs();
+            v[d + 3] = s.gradMaxAbs();
+            v[d + 4] = s.gradStd();
+            v[d + 5] = s.gradZeroFraction();
+            v[d + 6] = s.paramL2();
+            v[d + 7] = s.updateL2();
+            int nulls = put(v, d, 0, s.updateRatio()) | put(v, d, 1, s.actMean()) | put(v, d, 2, s.actStd())
+                    | put(v, d, 3, s.actSaturated()) | put(v, d, 4, s.actDead());
+            v[d + 13] = s.gradNormPreClip();
+            v[d + 14] = s.gradNormPostClip();
             return row(t, s.step(), s.layer(), s.kind(), s.param(), s.n(), s.gradNonFinite(), nulls, s.clipped());
         }
 
