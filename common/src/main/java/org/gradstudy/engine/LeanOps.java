@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.ops.BroadcastOp;
 import org.nd4j.linalg.api.ops.ReduceOp;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.any.Assign;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Arrays;
 
 /**
- * A dense layer's three ops with an argument array, each built once per layer and shape and run again with the
- * step's arrays, instead of built anew every step.
+ * A dense layer's ops and buffers, each built once per layer and shape and used again with the step's arrays,
+ * instead of built anew every step.
  *
  * <p>ND4J 1.0.0-M2.1 builds every op as a new object with a random UUID for a name (a shared, locked
  * {@code SecureRandom}: 0.2 us alone, 0.4 us with two task threads drawing), and gives it fresh native
@@ -30,7 +31,11 @@ import java.util.Arrays;
  * itself on a 64 x 64 layer. A dense layer's step built three such ops: the bias broadcast
  * ({@code addiRowVector}, dimension 1), the bias gradient's column sum (dimension 0) and ReLU (the threshold 0).
  *
- * <p>The ops here are ND4J's own ({@code BroadcastAddOp}, {@code Sum}, {@code RectifiedLinear}), built by their
+ * <p>{@code mmuli} computes the C-ordered z through a new F-ordered array (BLAS's order) and copies it into z;
+ * the kept copy of z for back-propagation ({@link KeptPreOutputDense}) took a new workspace array too: both
+ * buffers are the layer's own here, kept from step to step, and both copies ({@code Assign}) reused ops.
+ *
+ * <p>The ops here are ND4J's own ({@code BroadcastAddOp}, {@code Sum}, {@code RectifiedLinear}, {@code Assign}), built by their
  * usual constructors the first time (so validated and set up as DL4J's are), then handed the next step's arrays
  * while those have the same shapes and type; a new shape (another batch size) builds a new op. The dimension
  * arrays {0} and {1} are constants made once per JVM outside any workspace, which ops only read. After each
@@ -53,6 +58,8 @@ final class LeanOps {
     private final Reused<RowAdd> biasAdd = new Reused<>();
     private final Reused<ColumnSum> columnSum = new Reused<>();
     private final Reused<RectifiedLinear> relu = new Reused<>();
+    /** The copies into z of the product and into the kept buffer of z (DL4J's {@code assign}). */
+    private final Reused<Assign> productCopy = new Reused<>(), keptCopy = new Reused<>();
     /** The matrix product's F-ordered result before its copy into z; the copy of z kept for back-propagation. */
     private final Buffer product = new Buffer(), kept = new Buffer();
     /** Ops and buffers built (the first time, or for a new shape), for tests. */
@@ -96,12 +103,20 @@ final class LeanOps {
         INDArray temp = product.of(z, 'f');
         Nd4j.getBlasWrapper().level3().gemm(x.ordering(), BlasBufferUtil.getCharForTranspose(w), BlasBufferUtil.getCharForTranspose(temp),
                 1.0, x, w, 0.0, temp);
-        z.assign(temp);
+        assign(productCopy, z, temp);
     }
 
     /** A copy of {@code z} in this layer's own buffer, kept from step to step (overwritten by the next call). */
     INDArray copy(INDArray z) {
-        return kept.of(z, z.ordering()).assign(z);
+        INDArray copy = kept.of(z, z.ordering());
+        assign(keptCopy, copy, z);
+        return copy;
+    }
+
+    /** {@code dest.assign(src)} as ND4J runs it ({@code Assign(src, dest)}), with {@code r}'s op. */
+    private void assign(Reused<Assign> r, INDArray dest, INDArray src) {
+        Assign op = r.fits(src, dest) ? r.op : built(r.keep(new Assign(src, dest), src, dest));
+        run(op, src, null, dest);
     }
 
     /** Whether {@code fn} is DL4J's plain ReLU (no threshold, negative slope or maximum): max(x, 0). */
@@ -123,7 +138,8 @@ final class LeanOps {
         try { // the overloads DL4J's own calls take
             if (op instanceof BroadcastOp b) Nd4j.getExecutioner().exec(b);
             else if (op instanceof ReduceOp r) Nd4j.getExecutioner().exec(r);
-            else Nd4j.getExecutioner().exec((ScalarOp) op);
+            else if (op instanceof ScalarOp sc) Nd4j.getExecutioner().exec(sc);
+            else Nd4j.getExecutioner().exec(op);
         } finally {
             op.clearArrays();
         }
