@@ -94,6 +94,8 @@ public class KeptPreOutputDense extends DenseLayer {
         private INDArray keptZ, keptFor;
         /** {@link #LEAN_PROPERTY} when the layer was built. */
         private final boolean leanOps = Boolean.parseBoolean(System.getProperty(LEAN_PROPERTY, "true"));
+        /** Read from the configuration at the first {@link #lean()}: whether the layer is plain, and its activation plain ReLU. */
+        private Boolean leanLayer, reluLayer;
         /** This layer's reused ops (used when {@link #lean()}). */
         private final LeanOps ops = new LeanOps();
         private long reused;
@@ -124,7 +126,11 @@ public class KeptPreOutputDense extends DenseLayer {
          * weight noise or mask, and the switch on.
          */
         private boolean lean() {
-            return leanOps && hasBias() && keeps() && maskArray == null;
+            if (leanLayer == null) { // the configuration is set once, before the first pass
+                leanLayer = leanOps && hasBias() && keeps();
+                reluLayer = LeanOps.plainRelu(layerConf().getActivationFn());
+            }
+            return leanLayer && maskArray == null;
         }
 
         /**
@@ -157,7 +163,7 @@ public class KeptPreOutputDense extends DenseLayer {
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
             // DL4J's BaseLayer.activate: z, then the activation in place; plain ReLU with the shared scalar 0.
-            INDArray out = lean() && LeanOps.plainRelu(layerConf().getActivationFn()) ? ops.relu(preOutput(training, mgr))
+            INDArray out = lean() && reluLayer ? ops.relu(preOutput(training, mgr))
                     : super.activate(training, mgr);
             if (training && sink != null) sink.activated(layerConf().getLayerName(), out);
             return out;
