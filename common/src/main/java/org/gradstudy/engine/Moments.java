@@ -84,6 +84,21 @@ final class Moments {
 
     private static final java.util.concurrent.atomic.AtomicInteger SLOW_WIDENINGS = new java.util.concurrent.atomic.AtomicInteger();
 
+    /**
+     * {@link NormedStep}'s SIMD float pass ({@link VectorStats#subtractFloat}), for callers that found
+     * {@link #vector} on, with the same guard as {@link #widen} (every 1024th call of a scratch timed; three in a
+     * row above 2 ns per element switch everything to the scalar loops). Returns the first element not done.
+     */
+    static int subtractFloat(float[] u, float[] p, int n, double[] lanes, Scratch scratch) {
+        boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see vectorPass
+        long t0 = timed ? System.nanoTime() : 0;
+        int i = VectorStats.subtractFloat(u, p, n, lanes);
+        if (timed) check(System.nanoTime() - t0, n, 2, SLOW_STEPS, "step");
+        return i;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger SLOW_STEPS = new java.util.concurrent.atomic.AtomicInteger();
+
     /** The pairwise sum of the eight partial sums at {@code p[k..k+8)}, the same for the scalar and the vector pass. */
     static double combine(double[] p, int k) {
         return ((p[k] + p[k + 1]) + (p[k + 2] + p[k + 3])) + ((p[k + 4] + p[k + 5]) + (p[k + 6] + p[k + 7]));

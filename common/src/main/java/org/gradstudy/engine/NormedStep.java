@@ -122,7 +122,8 @@ final class NormedStep implements StepFunction {
                 updateL2[r.slot()] = pair[0];
                 paramL2[r.slot()] = pair[1];
             } else { // floats: one Java pass subtracts and sums both squares
-                subtractFloat(u, p, r.length(), pair);
+                if (Moments.vector && r.length() >= Moments.VECTOR_MIN) subtractFloat(su.floats(r.length()), sp.floats(r.length()), u, p, r.length(), pair);
+                else subtractFloat(u, p, r.length(), pair);
                 updateL2[r.slot()] = TensorStats.l2OfFloat(pair[0], r.update(), su);
                 paramL2[r.slot()] = TensorStats.l2OfFloat(pair[1], r.param(), sp);
             }
@@ -170,29 +171,44 @@ final class NormedStep implements StepFunction {
     /**
      * {@code p[i] -= u[i]} over the {@code n} floats at native addresses {@code u} and {@code p}, with the sums of
      * squares of the update and of the new parameters into {@code out}: each sum as {@link TensorStats#l2} takes it of a
-     * float tensor (widened, four partial sums in the same order), in the same pass.
+     * float tensor (widened, element i into partial sum i % 8, the last n % 8 into the first, the partials added
+     * pairwise), in the same pass.
      */
     static void subtractFloat(long u, long p, int n, double[] out) {
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
+        double r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
+        for (; i + 7 < n; i += 8) {
             long a = (long) i << 2;
             float u0 = U.getFloat(u + a), u1 = U.getFloat(u + a + 4), u2 = U.getFloat(u + a + 8), u3 = U.getFloat(u + a + 12);
-            float p0 = U.getFloat(p + a) - u0, p1 = U.getFloat(p + a + 4) - u1;
-            float p2 = U.getFloat(p + a + 8) - u2, p3 = U.getFloat(p + a + 12) - u3;
+            float u4 = U.getFloat(u + a + 16), u5 = U.getFloat(u + a + 20), u6 = U.getFloat(u + a + 24), u7 = U.getFloat(u + a + 28);
+            float p0 = U.getFloat(p + a) - u0, p1 = U.getFloat(p + a + 4) - u1, p2 = U.getFloat(p + a + 8) - u2;
+            float p3 = U.getFloat(p + a + 12) - u3, p4 = U.getFloat(p + a + 16) - u4, p5 = U.getFloat(p + a + 20) - u5;
+            float p6 = U.getFloat(p + a + 24) - u6, p7 = U.getFloat(p + a + 28) - u7;
             U.putFloat(p + a, p0);
             U.putFloat(p + a + 4, p1);
             U.putFloat(p + a + 8, p2);
             U.putFloat(p + a + 12, p3);
-            double x0 = u0, x1 = u1, x2 = u2, x3 = u3, y0 = p0, y1 = p1, y2 = p2, y3 = p3;
-            q0 += x0 * x0;
-            q1 += x1 * x1;
-            q2 += x2 * x2;
-            q3 += x3 * x3;
-            r0 += y0 * y0;
-            r1 += y1 * y1;
-            r2 += y2 * y2;
-            r3 += y3 * y3;
+            U.putFloat(p + a + 16, p4);
+            U.putFloat(p + a + 20, p5);
+            U.putFloat(p + a + 24, p6);
+            U.putFloat(p + a + 28, p7);
+            q0 += (double) u0 * u0;
+            q1 += (double) u1 * u1;
+            q2 += (double) u2 * u2;
+            q3 += (double) u3 * u3;
+            q4 += (double) u4 * u4;
+            q5 += (double) u5 * u5;
+            q6 += (double) u6 * u6;
+            q7 += (double) u7 * u7;
+            r0 += (double) p0 * p0;
+            r1 += (double) p1 * p1;
+            r2 += (double) p2 * p2;
+            r3 += (double) p3 * p3;
+            r4 += (double) p4 * p4;
+            r5 += (double) p5 * p5;
+            r6 += (double) p6 * p6;
+            r7 += (double) p7 * p7;
         }
         for (; i < n; i++) {
             long a = (long) i << 2;
@@ -201,8 +217,38 @@ final class NormedStep implements StepFunction {
             q0 += (double) x * x;
             r0 += (double) y * y;
         }
-        out[0] = (q0 + q1) + (q2 + q3);
-        out[1] = (r0 + r1) + (r2 + r3);
+        out[0] = ((q0 + q1) + (q2 + q3)) + ((q4 + q5) + (q6 + q7)); // as Moments.combine
+        out[1] = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    }
+
+    /**
+     * {@link #subtractFloat(long, long, int, double[])} in SIMD registers: both arrays copied into {@code fu} and
+     * {@code fp}, eight floats subtracted and squared at a time ({@link Moments#subtractFloat}), the new parameters
+     * copied back. The same partial sums in the same order, so the same bits (tested).
+     */
+    private void subtractFloat(float[] fu, float[] fp, long u, long p, int n, double[] out) {
+        long bytes = (long) n * Float.BYTES;
+        U.copyMemory(null, u, fu, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, bytes);
+        U.copyMemory(null, p, fp, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, bytes);
+        subtractFloat(fu, fp, n, out, su);
+        U.copyMemory(fp, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, p, bytes);
+    }
+
+    /**
+     * The float pass over Java arrays, for callers that found {@link Moments#vector} on: SIMD for [0, n & ~7)
+     * ({@link VectorStats#subtractFloat}: the eight partial sums as lanes), then the last elements into the first.
+     */
+    static void subtractFloat(float[] u, float[] p, int n, double[] out, Scratch scratch) {
+        double[] lanes = scratch.partials; // 16 of its 33, free between passes
+        int i = Moments.subtractFloat(u, p, n, lanes, scratch);
+        for (; i < n; i++) {
+            float x = u[i], y = p[i] - x;
+            p[i] = y;
+            lanes[0] += (double) x * x;
+            lanes[8] += (double) y * y;
+        }
+        out[0] = Moments.combine(lanes, 0);
+        out[1] = Moments.combine(lanes, 8);
     }
 
     @Override

@@ -55,7 +55,7 @@ final class Scratch {
         }
         grow(n);
         if (buf.dataType() == DataType.FLOAT) {
-            if (f.length < n) f = new float[Math.max(n, f.length * 2)];
+            floats(n);
             UNSAFE.copyMemory(null, address(v), f, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
             Moments.widen(f, d, n, this);
         } else {
@@ -63,6 +63,12 @@ final class Scratch {
         }
         offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
         return d;
+    }
+
+    /** This scratch's float array, with room for {@code n} elements (its contents are the caller's). */
+    float[] floats(int n) {
+        if (f.length < n) f = new float[Math.max(n, f.length * 2)];
+        return f;
     }
 
     /** The viewed elements copied into a double array, valid up to {@link #size}. */

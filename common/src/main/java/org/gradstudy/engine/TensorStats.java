@@ -202,22 +202,27 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
      */
     private static double sumSquaresFloat(INDArray v, long o) {
         int n = Math.toIntExact(v.length());
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
         int i = 0;
-        for (; i + 3 < n; i += 4) { // an int-counted loop: C2 unrolls it, and polls for safepoints less often than in a long one
+        for (; i + 7 < n; i += 8) { // an int-counted loop: C2 unrolls it, and polls for safepoints less often than in a long one
             long a = o + ((long) i << 2);
             double x0 = UNSAFE.getFloat(a), x1 = UNSAFE.getFloat(a + 4), x2 = UNSAFE.getFloat(a + 8), x3 = UNSAFE.getFloat(a + 12);
+            double x4 = UNSAFE.getFloat(a + 16), x5 = UNSAFE.getFloat(a + 20), x6 = UNSAFE.getFloat(a + 24), x7 = UNSAFE.getFloat(a + 28);
             q0 += x0 * x0;
             q1 += x1 * x1;
             q2 += x2 * x2;
             q3 += x3 * x3;
+            q4 += x4 * x4;
+            q5 += x5 * x5;
+            q6 += x6 * x6;
+            q7 += x7 * x7;
         }
         for (; i < n; i++) {
             double x = UNSAFE.getFloat(o + ((long) i << 2));
             q0 += x * x;
         }
         java.lang.ref.Reference.reachabilityFence(v);
-        return (q0 + q1) + (q2 + q3);
+        return ((q0 + q1) + (q2 + q3)) + ((q4 + q5) + (q6 + q7)); // as Moments.combine, and as NormedStep.subtractFloat
     }
 
     /** The L2 norm of float tensor {@code v} from {@link NormedStep#subtractFloat}'s sum of squares {@code sq}: as {@link #l2} gives it. */

@@ -139,6 +139,51 @@ final class VectorStats {
         return i;
     }
 
+    /**
+     * {@code p[i] -= u[i]} for i in [0, n & ~7), eight floats at a time, with the sums of squares of {@code u} into
+     * {@code out[0..8)} and of the new {@code p} into {@code out[8..16)}: element i into partial i % 8, widened
+     * (exactly), squared and added (each rounded once), in the same order as {@link NormedStep#subtractFloat}'s
+     * scalar pass. The one double shape {@link #D8} of the other passes (a second one slowed them all down:
+     * README, "Where the time went"). Returns n & ~7, the first element not done.
+     */
+    static int subtractFloat(float[] u, float[] p, int n, double[] out) {
+        int i = 0;
+        if (WIDE) {
+            DoubleVector q = DoubleVector.zero(D8), r = q;
+            for (; i + 7 < n; i += 8) {
+                FloatVector x = FloatVector.fromArray(F, u, i), y = FloatVector.fromArray(F, p, i).sub(x);
+                y.intoArray(p, i);
+                DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D8, 0);
+                DoubleVector yd = (DoubleVector) y.convertShape(VectorOperators.F2D, D8, 0);
+                q = q.add(xd.mul(xd));
+                r = r.add(yd.mul(yd));
+            }
+            q.intoArray(out, 0);
+            r.intoArray(out, 8);
+        } else {
+            DoubleVector q0 = DoubleVector.zero(D8), q1 = q0, r0 = q0, r1 = q0;
+            for (; i + 7 < n; i += 8) {
+                FloatVector x = FloatVector.fromArray(F, u, i), y = FloatVector.fromArray(F, p, i).sub(x);
+                FloatVector x4 = FloatVector.fromArray(F, u, i + 4), y4 = FloatVector.fromArray(F, p, i + 4).sub(x4);
+                y.intoArray(p, i);
+                y4.intoArray(p, i + 4);
+                DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D8, 0);
+                DoubleVector yd = (DoubleVector) y.convertShape(VectorOperators.F2D, D8, 0);
+                DoubleVector xd4 = (DoubleVector) x4.convertShape(VectorOperators.F2D, D8, 0);
+                DoubleVector yd4 = (DoubleVector) y4.convertShape(VectorOperators.F2D, D8, 0);
+                q0 = q0.add(xd.mul(xd));
+                q1 = q1.add(xd4.mul(xd4));
+                r0 = r0.add(yd.mul(yd));
+                r1 = r1.add(yd4.mul(yd4));
+            }
+            q0.intoArray(out, 0);
+            q1.intoArray(out, 4);
+            r0.intoArray(out, 8);
+            r1.intoArray(out, 12);
+        }
+        return i;
+    }
+
     /** The lanes' counts added up: whole numbers below 2^53, exact in any order (NaN stays NaN). */
     private static double nonZeros(DoubleVector z) { return z.reduceLanes(VectorOperators.ADD); }
 }

@@ -89,6 +89,34 @@ class TensorStatsTest {
         }
     }
 
+    /** The step's SIMD float pass over copied arrays: the same new parameters and sums, to the bit, as the in-place pass. */
+    @Test
+    void theStepsSimdFloatPassIsTheInPlacePass() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int n : new int[]{64, 65, 67, 1001, 4096, 4099}) {
+            for (int kind = 0; kind < 5; kind++) {
+                float[] p = new float[n], u = new float[n];
+                for (int i = 0; i < n; i++) {
+                    p[i] = (float) rnd.nextGaussian();
+                    u[i] = kind == 1 ? 0f : (float) (rnd.nextGaussian() * 1e-3);
+                }
+                if (kind == 2) u[n / 2] = Float.NaN;
+                if (kind == 3) p[n - 1] = Float.POSITIVE_INFINITY;
+                if (kind == 4) { u[1] = Float.MIN_VALUE; p[2] = -0.0f; u[3] = Float.MAX_VALUE; p[n - 2] = 1e-30f; }
+                INDArray pa = Nd4j.createFromArray(p), ua = Nd4j.createFromArray(u);
+                double[] inPlace = new double[2], simd = new double[2];
+                NormedStep.subtractFloat(new Scratch().address(ua), new Scratch().address(pa), n, inPlace);
+                float[] p2 = p.clone();
+                NormedStep.subtractFloat(u.clone(), p2, n, simd, new Scratch());
+                String what = "n " + n + " kind " + kind;
+                for (int i = 0; i < n; i++)
+                    assertEquals(Float.floatToRawIntBits(pa.getFloat(i)), Float.floatToRawIntBits(p2[i]), what + " element " + i);
+                assertEquals(Double.doubleToRawLongBits(inPlace[0]), Double.doubleToRawLongBits(simd[0]), what + ": update sum");
+                assertEquals(Double.doubleToRawLongBits(inPlace[1]), Double.doubleToRawLongBits(simd[1]), what + ": parameter sum");
+            }
+        }
+    }
+
     @Test
     void onePassMatchesTheScaledPassesAtOrdinaryMagnitudes() {
         Nd4j.getRandom().setSeed(11);
