@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -178,12 +179,14 @@ public class KeptPreOutputDense extends DenseLayer {
 
         /**
          * DL4J's {@code BaseLayer.backpropGradient} for a plain layer, with the bias gradient's column sum taking the
-         * shared dimension array ({@link LeanOps}): the same ops in the same order into the same arrays.
+         * shared dimension array and plain ReLU's dL/dz written into the layer's own buffer ({@link LeanOps}): the same ops
+         * in the same order, into the same arrays but that one.
          */
         private Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> leanBackprop(INDArray epsilon, LayerWorkspaceMgr mgr) {
             assertInputSet(true);
             INDArray z = preOutputWithPreNorm(true, true, mgr).getFirst();
-            INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
+            IActivation fn = layerConf().getActivationFn();
+            INDArray delta = reluLayer ? ops.reluBackprop(z, epsilon, fn) : fn.backprop(z, epsilon).getFirst();
             org.deeplearning4j.nn.gradient.Gradient ret = new DefaultGradient();
             INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
             ops.columnSums(delta, biasGrad);

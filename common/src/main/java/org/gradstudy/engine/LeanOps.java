@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.any.Assign;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -35,7 +36,10 @@ import java.util.Arrays;
  * the kept copy of z for back-propagation ({@link KeptPreOutputDense}) took a new workspace array too: both
  * buffers are the layer's own here, kept from step to step, and both copies ({@code Assign}) reused ops.
  *
- * <p>The ops here are ND4J's own ({@code BroadcastAddOp}, {@code Sum}, {@code RectifiedLinear}, {@code Assign}), built by their
+ * <p>ReLU's backward pass wrote dL/dz into a new array every step; it is the layer's own buffer here, its op reused.
+ *
+ * <p>The ops here are ND4J's own ({@code BroadcastAddOp}, {@code Sum}, {@code RectifiedLinear}, {@code RectifiedLinearDerivative},
+ * {@code Assign}), built by their
  * usual constructors the first time (so validated and set up as DL4J's are), then handed the next step's arrays
  * while those have the same shapes and type; a new shape (another batch size) builds a new op. The dimension
  * arrays {0} and {1} are constants made once per JVM outside any workspace, which ops only read. After each
@@ -60,8 +64,12 @@ final class LeanOps {
     private final Reused<RectifiedLinear> relu = new Reused<>();
     /** The copies into z of the product and into the kept buffer of z (DL4J's {@code assign}). */
     private final Reused<Assign> productCopy = new Reused<>(), keptCopy = new Reused<>();
-    /** The matrix product's F-ordered result before its copy into z; the copy of z kept for back-propagation. */
-    private final Buffer product = new Buffer(), kept = new Buffer();
+    /** The matrix product's F-ordered result before its copy into z; the copy of z kept for back-propagation; ReLU's dL/dz. */
+    private final Buffer product = new Buffer(), kept = new Buffer(), reluGrad = new Buffer();
+    /** ReLU's backward op ({@code relu_bp}, an ND4J custom op) and the shape and type it was built for. */
+    private RectifiedLinearDerivative reluBackward;
+    private long[] reluBackwardShape;
+    private DataType reluBackwardType;
     /** Ops and buffers built (the first time, or for a new shape), for tests. */
     private long built;
 
@@ -87,6 +95,31 @@ final class LeanOps {
         RectifiedLinear op = relu.fits(x, x) ? relu.op : built(relu.keep(new RectifiedLinear(x, x, 0.0), x, x));
         run(op, x, null, x);
         return x;
+    }
+
+    /**
+     * dL/dz of DL4J's plain {@code ActivationReLU.backprop(z, epsilon)}: ND4J's {@code relu_bp} custom op with
+     * threshold 0, the op DL4J runs there, into this layer's own buffer (kept from step to step; DL4J writes a new
+     * array like z every step) with the op built once per shape and type. The caller only reads the result before
+     * its next call, as DL4J's dense layer does with its delta. Shapes that differ are left to DL4J (its error).
+     */
+    INDArray reluBackprop(INDArray z, INDArray epsilon, IActivation fn) {
+        if (!Arrays.equals(z.shape(), epsilon.shape())) return fn.backprop(z, epsilon).getFirst();
+        INDArray out = reluGrad.of(z, z.ordering());
+        if (reluBackward == null || z.dataType() != reluBackwardType || !Arrays.equals(reluBackwardShape, z.shape())) {
+            reluBackward = built(new RectifiedLinearDerivative(z, epsilon, out, 0.0));
+            reluBackwardShape = z.shape().clone();
+            reluBackwardType = z.dataType();
+        } else {
+            reluBackward.addInputArgument(z, epsilon);
+            reluBackward.addOutputArgument(out);
+        }
+        try {
+            Nd4j.getExecutioner().exec(reluBackward);
+        } finally {
+            reluBackward.clearArrays();
+        }
+        return out;
     }
 
     /**

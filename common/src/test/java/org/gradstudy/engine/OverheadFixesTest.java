@@ -222,9 +222,9 @@ class OverheadFixesTest {
     }
 
     /**
-     * The dense layers build their bias add, bias gradient sum, ReLU and copies once and run them again each step,
-     * and keep the matrix product's buffer and the copy of z from step to step: five native arrays fewer per ReLU layer and
-     * step (two dimension arrays, the scalar 0, two buffers), four per tanh layer, counted by ND4J's own
+     * The dense layers build their bias add, bias gradient sum, ReLU (forward and backward) and copies once and run them
+     * again each step, and keep the matrix product's buffer, the copy of z and ReLU's dL/dz from step to step: six native
+     * arrays fewer per ReLU layer and step (two dimension arrays, the scalar 0, three buffers), four per tanh layer, counted by ND4J's own
      * deallocator registrations. Results: {@link #resultsAreBitForBitTheSameWithNd4jsOwnOps}.
      */
     @Test
@@ -238,17 +238,17 @@ class OverheadFixesTest {
             } finally {
                 System.clearProperty(KeptPreOutputDense.LEAN_PROPERTY);
             }
-            assertEquals((a == Activation.RELU ? 5 : 4) * t.depth(), plain - lean, a + ": native arrays saved per step");
+            assertEquals((a == Activation.RELU ? 6 : 4) * t.depth(), plain - lean, a + ": native arrays saved per step");
             Trainer trainer = new Trainer(t, null, true);
             try {
                 for (int i = 0; i < 5; i++) trainer.step();
                 trainer.net.outputSingle(false, trainer.data.testX()); // another batch size: new ops for it
                 trainer.step();
                 // The forward pass: the product's buffer and copy, the bias add (and ReLU); training adds the kept
-                // copy's buffer and op and the bias gradient's sum.
-                long forward = a == Activation.RELU ? 4 : 3;
+                // copy's buffer and op and the bias gradient's sum (and ReLU's backward op and its buffer).
+                long forward = a == Activation.RELU ? 4 : 3, backward = a == Activation.RELU ? 5 : 3;
                 for (int l = 1; l <= t.depth(); l++)
-                    assertEquals(forward + 3 + forward + forward, ((KeptPreOutputDense.Impl) trainer.net.getLayer("h" + l)).leanOpsBuilt(),
+                    assertEquals(forward + backward + forward + forward, ((KeptPreOutputDense.Impl) trainer.net.getLayer("h" + l)).leanOpsBuilt(),
                             a + " h" + l + ": built for the training batch, for the test set's (forward only), and the forward ones again");
             } finally {
                 Trainer.releaseThreadWorkspaces();
