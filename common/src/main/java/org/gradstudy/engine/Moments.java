@@ -40,13 +40,13 @@ final class Moments {
      * compiled the pass: it does within the JVM's first five hundred (of 4096 elements: 250 at about 125 ns
      * per element, 250 at 7-20, then 0.45-0.55). A check within the limit resets the count.
      */
-    static int vectorPass(double[] a, int n, double[] p, Scratch scratch) {
+    static int vectorPass(java.nio.ByteBuffer a, int at, int n, double[] p, Scratch scratch) {
         // One call site, timed or not: C2 inlines each call site separately into a large caller, and a second
         // copy may be cut short by its node budget (VectorStats calls left out of line box their vectors: 2 ns
         // per element, measured), so a timed copy would time other code than the passes it guards.
         boolean timed = (++scratch.vectorPasses & CHECK_EVERY) == 0;
         long t0 = timed ? System.nanoTime() : 0;
-        int i = VectorStats.moments(a, n, p);
+        int i = VectorStats.moments(a, at, n, p);
         if (timed) check(System.nanoTime() - t0, n, 2, SLOW_CHECKS, "pass");
         return i;
     }
@@ -66,12 +66,13 @@ final class Moments {
     }
 
     /**
-     * A float tensor widened into the double array the passes read: in SIMD registers ({@link VectorStats#widen},
-     * 0.065-0.09 ns per element against 0.165 for the scalar loop, 4096 floats in the cache) while
-     * {@link #vector} holds, with the same guard as {@link #vectorPass} (every 1024th widening of a scratch
-     * timed; three in a row above 1 ns per element switch to the scalar loop). The values are exact either way.
+     * A float tensor widened into the doubles the passes read, {@code d} (a direct buffer at native address
+     * {@code dAt}): in SIMD registers ({@link VectorStats#widen}, 0.065-0.09 ns per element against 0.165 for the
+     * scalar loop, 4096 floats in the cache) while {@link #vector} holds, with the same guard as
+     * {@link #vectorPass} (every 1024th widening of a scratch timed; three in a row above 1 ns per element switch
+     * to the scalar loop). The values are exact either way.
      */
-    static void widen(float[] f, double[] d, int n, Scratch scratch) {
+    static void widen(float[] f, java.nio.ByteBuffer d, long dAt, int n, Scratch scratch) {
         int i = 0;
         if (vector && n >= VECTOR_MIN) {
             boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see vectorPass
@@ -79,7 +80,7 @@ final class Moments {
             i = VectorStats.widen(f, d, n);
             if (timed) check(System.nanoTime() - t0, n, 1, SLOW_WIDENINGS, "widening");
         }
-        for (; i < n; i++) d[i] = f[i];
+        for (; i < n; i++) TensorStats.UNSAFE.putDouble(dAt + ((long) i << 3), f[i]);
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger SLOW_WIDENINGS = new java.util.concurrent.atomic.AtomicInteger();

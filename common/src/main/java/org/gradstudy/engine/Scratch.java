@@ -3,22 +3,31 @@ package org.gradstudy.engine;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import static org.gradstudy.engine.TensorStats.UNSAFE;
 import static org.gradstudy.engine.TensorStats.firstElement;
 
 /**
  * Where the statistics read a tensor's elements, always as doubles: in place for a contiguous double
- * tensor (or copied into the double array, {@link #doubles}, for the SIMD pass, which reads arrays),
- * else converted into that reusable array (a float tensor: one bulk copy and a widening in SIMD registers,
- * {@link Moments#widen}; reading floats in place and widening each one ran about twice as slow). Also the main
- * pass's partial sums and native addresses by data buffer ({@link #address}). Not thread-safe: one per probe.
+ * tensor, else converted into this scratch's own native buffer (a float tensor: one bulk copy and a widening in
+ * SIMD registers, {@link Moments#widen}; reading floats in place and widening each one ran about twice as slow).
+ * Either way the elements are also offered as a byte buffer ({@link #bytes}) for the SIMD passes, which read
+ * byte buffers ({@link VectorStats}). Also the main pass's partial sums and native addresses by data buffer
+ * ({@link #address}). Not thread-safe: one per probe.
  */
 final class Scratch {
     /** The native calls of {@link Blas}. */
     final Blas.Calls blas = new Blas.Calls();
     private double[] d = new double[0];
     private float[] f = new float[0];
+    /** Converted (widened) elements: a direct buffer in native order, and its address. */
+    private ByteBuffer wide = ByteBuffer.allocateDirect(0);
+    private long wideAt;
     /** The main pass's partial sums ({@link Moments}). */
     final double[] partials = new double[33];
     /** SIMD passes through this scratch, for {@link Moments#vectorPass}'s timing schedule. */
@@ -31,7 +40,13 @@ final class Scratch {
     long offset;
     /** Elements of the last view. */
     int size;
-    /** Whether the last view was converted into the double array. */
+    /**
+     * The last view's elements as a byte buffer, from byte {@link #bytesAt} on (native order), for the SIMD passes;
+     * null when a buffer cannot cover them (past 2 GB).
+     */
+    ByteBuffer bytes;
+    int bytesAt;
+    /** Whether the last view was converted into the double array (elements past a byte buffer's reach). */
     private boolean inArray;
 
     /**
@@ -48,21 +63,30 @@ final class Scratch {
         held = v;
         size = n;
         DataBuffer buf = v.data();
-        inArray = buf.dataType() != DataType.DOUBLE;
-        if (!inArray) {
+        inArray = false;
+        if (buf.dataType() == DataType.DOUBLE) {
             offset = address(v);
+            inPlace(buf.pointer());
             return null;
         }
-        grow(n);
+        if ((long) n * Double.BYTES > Integer.MAX_VALUE) { // past a byte buffer's reach: a Java array, scalar passes
+            inArray = true;
+            bytes = null;
+            grow(n);
+            for (int i = 0; i < n; i++) d[i] = buf.getDouble(i);
+            offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
+            return d;
+        }
+        widened(n);
         if (buf.dataType() == DataType.FLOAT) {
             floats(n);
             UNSAFE.copyMemory(null, address(v), f, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
-            Moments.widen(f, d, n, this);
+            Moments.widen(f, wide, wideAt, n, this);
         } else {
-            for (int i = 0; i < n; i++) d[i] = buf.getDouble(i);
+            for (int i = 0; i < n; i++) UNSAFE.putDouble(wideAt + ((long) i << 3), buf.getDouble(i));
         }
-        offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
-        return d;
+        offset = wideAt;
+        return null;
     }
 
     /** This scratch's float array, with room for {@code n} elements (its contents are the caller's). */
@@ -81,6 +105,53 @@ final class Scratch {
 
     private void grow(int n) {
         if (d.length < n) d = new double[Math.max(n, d.length * 2)];
+    }
+
+    /** {@link #wide} with room for {@code n} doubles, as {@link #bytes}. */
+    private void widened(int n) {
+        if (wide.capacity() < n * Double.BYTES) {
+            wide = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, Math.max((long) n * Double.BYTES, 2L * wide.capacity())))
+                    .order(ByteOrder.nativeOrder());
+            wideAt = new Pointer(wide).address();
+        }
+        bytes = wide;
+        bytesAt = 0;
+    }
+
+    /** Entries of the table of byte buffers over the tensors' own memory (by the address of their first element). */
+    private static final int BUFFERS = 64;
+    private final long[] bufferAt = new long[BUFFERS];
+    private final int[] bufferBytes = new int[BUFFERS], bufferStart = new int[BUFFERS];
+    private final ByteBuffer[] buffers = new ByteBuffer[BUFFERS];
+
+    /**
+     * {@link #bytes} over the {@link #size} doubles at {@link #offset}, in the memory of {@code p} (the tensor's
+     * allocation: a view's is its parent's). One byte buffer per address and length, kept for the next pass over
+     * the same memory (the parameter, gradient and update views of a network stay put; a workspace hands out the
+     * same memory each step): a buffer is only an address and a length, so one whose range matches reads the
+     * elements there, whatever array owns that memory now. Making one is a native call and a few objects.
+     */
+    private void inPlace(Pointer p) {
+        long start = offset - p.address(), end = start + (long) size * Double.BYTES;
+        if (p.isNull() || start < 0 || end > Integer.MAX_VALUE) {
+            bytes = null; // past 2 GB, or not where the allocation is: the scalar pass reads in place
+            return;
+        }
+        int i = (int) ((offset >>> 6) ^ (offset >>> 16)) & (BUFFERS - 1);
+        if (buffers[i] == null || bufferAt[i] != offset || bufferBytes[i] != size * Double.BYTES) {
+            // From the allocation's address (JavaCPP's buffers start there), up to the tensor's last byte.
+            ByteBuffer b = new BytePointer(p).position(0).limit(end).capacity(end).asByteBuffer();
+            if (b == null || b.capacity() != end) {
+                bytes = null;
+                return;
+            }
+            buffers[i] = b.order(ByteOrder.nativeOrder());
+            bufferAt[i] = offset;
+            bufferBytes[i] = size * Double.BYTES;
+            bufferStart[i] = (int) start;
+        }
+        bytes = buffers[i];
+        bytesAt = bufferStart[i];
     }
 
     /** Entries of the address table: a depth-64 network's parameter, gradient and update views fit. */

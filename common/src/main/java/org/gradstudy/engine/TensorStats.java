@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Summary statistics of one tensor, computed in double precision whatever the tensor's type (a
  * float32 norm underflows to 0 once elements fall below about 1e-19). A double tensor's elements are
- * read in place, in its native memory, or copied into a reusable {@link Scratch} array for the SIMD pass
- * ({@link Moments}); a float tensor's are widened once into that array. The statistics then take one pass
+ * read in place, in its native memory (by the SIMD pass too, {@link Moments}); a float tensor's are widened
+ * once into a reusable {@link Scratch} buffer. The statistics then take one pass
  * with unscaled sums. Only at extreme magnitudes (a square that
  * could underflow or overflow) or with a non-finite element do they take two passes, the second scaled by
  * the largest magnitude. Non-finite elements are counted and left out of the other statistics.
@@ -41,12 +41,8 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         // double and the sum of squares is finite; otherwise, or with a non-finite element, the scaled passes.
         double[] p = scratch.partials;
         int i;
-        if (Moments.vector && n >= Moments.VECTOR_MIN) {
-            double[] arr = scratch.doubles(); // the Vector API reads arrays: a native tensor is copied first
-            a = arr;
-            o = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
-            i = Moments.vectorPass(arr, n, p, scratch);
-        } else i = Moments.scalar(a, o, n, p);
+        if (Moments.vector && n >= Moments.VECTOR_MIN && scratch.bytes != null) i = Moments.vectorPass(scratch.bytes, scratch.bytesAt, n, p, scratch);
+        else i = Moments.scalar(a, o, n, p);
         for (; i < n; i++) {
             double g = at(a, o, i), ag = Math.abs(g);
             int k = i & 7;
@@ -59,7 +55,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         double sum = Moments.combine(p, 0), sumAbs = Moments.combine(p, 8), sq = Moments.combine(p, 16), max = 0;
         for (int k = 24; k < 32; k++) max = p[k] > max ? p[k] : max;
         long zeros = (long) p[32];
-        if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum)) // the SIMD pass's copy is already an array
+        if (!(sq <= SQ_MAX) || max < TINY || !Double.isFinite(sum))
             return scaled(a instanceof double[] arr ? arr : scratch.doubles(), n, scale, clip);
         double mean = sum / n, var = sq / n - mean * mean;
         // sq/n - mean^2 loses about 1e-16 * mean^2 / var of relative precision: past 1e-6 of mean^2, a second

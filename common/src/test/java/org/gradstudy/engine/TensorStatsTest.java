@@ -48,11 +48,12 @@ class TensorStatsTest {
         for (int n : new int[]{0, 7, 8, 9, 63, 64, 65, 100, 4096, 4103}) {
             float[] f = new float[n];
             for (int i = 0; i < n; i++) f[i] = i % 5 == 0 ? special[(i / 5) % special.length] : (float) rnd.nextGaussian();
-            double[] d = new double[n + 1];
-            d[n] = 42;
-            Moments.widen(f, d, n, new Scratch());
-            for (int i = 0; i < n; i++) assertEquals(Double.doubleToRawLongBits(f[i]), Double.doubleToRawLongBits(d[i]), "n " + n + " element " + i);
-            assertEquals(42, d[n], "nothing written past n");
+            java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect((n + 1) * Double.BYTES).order(java.nio.ByteOrder.nativeOrder());
+            d.putDouble(n * Double.BYTES, 42);
+            Moments.widen(f, d, new org.bytedeco.javacpp.Pointer(d).address(), n, new Scratch());
+            for (int i = 0; i < n; i++)
+                assertEquals(Double.doubleToRawLongBits(f[i]), Double.doubleToRawLongBits(d.getDouble(i * Double.BYTES)), "n " + n + " element " + i);
+            assertEquals(42, d.getDouble(n * Double.BYTES), "nothing written past n");
         }
     }
 
