@@ -14,7 +14,7 @@ import static org.gradstudy.engine.TensorStats.firstElement;
 
 /**
  * Where the statistics read a tensor's elements, always as doubles: in place for a contiguous double
- * tensor, else converted into this scratch's own native buffer (a float tensor: one bulk copy and a widening in
+ * tensor, else converted into its thread's native buffer (a float tensor: one bulk copy and a widening in
  * SIMD registers, {@link Moments#widen}; reading floats in place and widening each one ran about twice as slow).
  * Either way the elements are also offered as a byte buffer ({@link #bytes}) for the SIMD passes, which read
  * byte buffers ({@link VectorStats}). Also the main pass's partial sums and native addresses by data buffer
@@ -25,8 +25,21 @@ final class Scratch {
     final Blas.Calls blas = new Blas.Calls();
     private double[] d = new double[0];
     private float[] f = new float[0];
-    /** Converted (widened) elements: a direct buffer in native order, and its address. */
-    private ByteBuffer wide = ByteBuffer.allocateDirect(0);
+    /**
+     * Converted (widened) elements: a direct buffer in native order and its address, one per thread, grown to the
+     * largest tensor converted there. Per thread, not per scratch: a probe's scratches live as long as its trial,
+     * and a direct buffer's native memory goes back only when a collection finds it unreachable (an old one, at a
+     * full collection), so one per trial would let a study's executor grow until then. A view is read before the
+     * thread's next view ({@link TensorStats#l2(INDArray, INDArray, Scratch, Scratch, double[])}, the one place
+     * holding two, views doubles in place).
+     */
+    private static final ThreadLocal<Wide> WIDE = ThreadLocal.withInitial(Wide::new);
+
+    private static final class Wide {
+        ByteBuffer buffer;
+        long at;
+    }
+
     private long wideAt;
     /** The main pass's partial sums ({@link Moments}). */
     final double[] partials = new double[33];
@@ -81,7 +94,7 @@ final class Scratch {
         if (buf.dataType() == DataType.FLOAT) {
             floats(n);
             UNSAFE.copyMemory(null, address(v), f, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
-            Moments.widen(f, wide, wideAt, n, this);
+            Moments.widen(f, bytes, wideAt, n, this);
         } else {
             for (int i = 0; i < n; i++) UNSAFE.putDouble(wideAt + ((long) i << 3), buf.getDouble(i));
         }
@@ -107,14 +120,17 @@ final class Scratch {
         if (d.length < n) d = new double[Math.max(n, d.length * 2)];
     }
 
-    /** {@link #wide} with room for {@code n} doubles, as {@link #bytes}. */
+    /** The thread's buffer for converted elements ({@link #WIDE}) with room for {@code n} doubles, as {@link #bytes}. */
     private void widened(int n) {
-        if (wide.capacity() < n * Double.BYTES) {
-            wide = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, Math.max((long) n * Double.BYTES, 2L * wide.capacity())))
+        Wide w = WIDE.get();
+        if (w.buffer == null || w.buffer.capacity() < n * Double.BYTES) {
+            long grown = w.buffer == null ? 0 : 2L * w.buffer.capacity();
+            w.buffer = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, Math.max((long) n * Double.BYTES, grown)))
                     .order(ByteOrder.nativeOrder());
-            wideAt = new Pointer(wide).address();
+            w.at = new Pointer(w.buffer).address();
         }
-        bytes = wide;
+        wideAt = w.at;
+        bytes = w.buffer;
         bytesAt = 0;
     }
 

@@ -232,7 +232,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
      * and the Java loops read them; with {@link Blas}, one kernel call each.
      */
     static void l2(INDArray u, INDArray v, Scratch su, Scratch sv, double[] out) {
-        if (Blas.appliesToNorm(u) || Blas.appliesToNorm(v) || u.dataType() == DataType.FLOAT || v.dataType() == DataType.FLOAT) { // each norm as l2 gives it
+        if (Blas.appliesToNorm(u) || Blas.appliesToNorm(v) || u.dataType() != DataType.DOUBLE || v.dataType() != DataType.DOUBLE) { // each norm as l2 gives it (one view at a time: Scratch)
             out[0] = l2(u, su);
             out[1] = l2(v, sv);
             return;
