@@ -16,7 +16,7 @@ import static org.gradstudy.engine.TensorStats.firstElement;
  * Where the statistics read a tensor's elements, always as doubles: in place for a contiguous double
  * tensor, else converted into its thread's native buffer (a float tensor: one bulk copy and a widening in
  * SIMD registers, {@link Moments#widen}; reading floats in place and widening each one ran about twice as slow).
- * Either way the elements are also offered as a byte buffer ({@link #bytes}) for the SIMD passes, which read
+ * Either way the elements are also offered as a byte buffer ({@link #bytes()}) for the SIMD passes, which read
  * byte buffers ({@link VectorStats}). Also the main pass's partial sums and native addresses by data buffer
  * ({@link #address}). Not thread-safe: one per probe.
  */
@@ -53,12 +53,11 @@ final class Scratch {
     long offset;
     /** Elements of the last view. */
     int size;
-    /**
-     * The last view's elements as a byte buffer, from byte {@link #bytesAt} on (native order), for the SIMD passes;
-     * null when a buffer cannot cover them (past 2 GB).
-     */
-    ByteBuffer bytes;
+    /** The last view's elements as a byte buffer from byte {@link #bytesAt} on (native order), once {@link #bytes()} found it. */
+    private ByteBuffer bytes;
     int bytesAt;
+    /** The last view's allocation, when its elements are read in place (else null): {@link #bytes()} looks its buffer up. */
+    private Pointer inPlace;
     /** Whether the last view was converted into the double array (elements past a byte buffer's reach). */
     private boolean inArray;
 
@@ -77,9 +76,11 @@ final class Scratch {
         size = n;
         DataBuffer buf = v.data();
         inArray = false;
+        inPlace = null;
         if (buf.dataType() == DataType.DOUBLE) {
             offset = address(v);
-            inPlace(buf.pointer());
+            inPlace = buf.pointer();
+            bytes = null;
             return null;
         }
         if ((long) n * Double.BYTES > Integer.MAX_VALUE) { // past a byte buffer's reach: a Java array, scalar passes
@@ -120,7 +121,7 @@ final class Scratch {
         if (d.length < n) d = new double[Math.max(n, d.length * 2)];
     }
 
-    /** The thread's buffer for converted elements ({@link #WIDE}) with room for {@code n} doubles, as {@link #bytes}. */
+    /** The thread's buffer for converted elements ({@link #WIDE}) with room for {@code n} doubles, as {@link #bytes()}. */
     private void widened(int n) {
         Wide w = WIDE.get();
         if (w.buffer == null || w.buffer.capacity() < n * Double.BYTES) {
@@ -134,40 +135,57 @@ final class Scratch {
         bytesAt = 0;
     }
 
-    /** Entries of the table of byte buffers over the tensors' own memory (by the address of their first element). */
-    private static final int BUFFERS = 64;
-    private final long[] bufferAt = new long[BUFFERS];
-    private final int[] bufferBytes = new int[BUFFERS], bufferStart = new int[BUFFERS];
-    private final ByteBuffer[] buffers = new ByteBuffer[BUFFERS];
+    /** Sets of the table of byte buffers over the tensors' own memory (by the address of their first element), two ways each. */
+    private static final int BUFFER_SETS = 256;
+    private final long[] bufferAt = new long[2 * BUFFER_SETS];
+    private final int[] bufferBytes = new int[2 * BUFFER_SETS], bufferStart = new int[2 * BUFFER_SETS];
+    private final ByteBuffer[] buffers = new ByteBuffer[2 * BUFFER_SETS];
 
     /**
-     * {@link #bytes} over the {@link #size} doubles at {@link #offset}, in the memory of {@code p} (the tensor's
-     * allocation: a view's is its parent's). One byte buffer per address and length, kept for the next pass over
-     * the same memory (the parameter, gradient and update views of a network stay put; a workspace hands out the
-     * same memory each step): a buffer is only an address and a length, so one whose range matches reads the
-     * elements there, whatever array owns that memory now. Making one is a native call and a few objects.
+     * The last view's elements as a byte buffer (native order) from byte {@link #bytesAt} on, for the SIMD passes;
+     * null when none can cover them (past 2 GB). A tensor read in place gets one over the {@link #size} doubles at
+     * {@link #offset}, in its allocation (a view's is its parent's): one byte buffer per address and length, kept
+     * for the next pass over the same memory (the parameter, gradient and update views of a network stay put; a
+     * workspace hands out the same memory each step). A buffer is only an address and a length, so one whose range
+     * matches reads the elements there, whatever array owns that memory now. Making one is a native call and a few
+     * objects; the table holds a depth-64 network's gradients and activations (two ways per set, the last used first).
      */
-    private void inPlace(Pointer p) {
+    ByteBuffer bytes() {
+        if (bytes != null || inPlace == null) return bytes;
+        Pointer p = inPlace;
         long start = offset - p.address(), end = start + (long) size * Double.BYTES;
-        if (p.isNull() || start < 0 || end > Integer.MAX_VALUE) {
-            bytes = null; // past 2 GB, or not where the allocation is: the scalar pass reads in place
-            return;
-        }
-        int i = (int) ((offset >>> 6) ^ (offset >>> 16)) & (BUFFERS - 1);
-        if (buffers[i] == null || bufferAt[i] != offset || bufferBytes[i] != size * Double.BYTES) {
-            // From the allocation's address (JavaCPP's buffers start there), up to the tensor's last byte.
-            ByteBuffer b = new BytePointer(p).position(0).limit(end).capacity(end).asByteBuffer();
-            if (b == null || b.capacity() != end) {
-                bytes = null;
-                return;
+        if (p.isNull() || start < 0 || end > Integer.MAX_VALUE) return null; // past 2 GB, or not where the allocation is: the scalar pass
+        int set = 2 * ((int) ((offset >>> 6) ^ (offset >>> 17)) & (BUFFER_SETS - 1)), size8 = size * Double.BYTES;
+        for (int way = set; way < set + 2; way++)
+            if (buffers[way] != null && bufferAt[way] == offset && bufferBytes[way] == size8) {
+                if (way != set) swap(set, way); // the last used first
+                bytesAt = bufferStart[set];
+                return bytes = buffers[set];
             }
-            buffers[i] = b.order(ByteOrder.nativeOrder());
-            bufferAt[i] = offset;
-            bufferBytes[i] = size * Double.BYTES;
-            bufferStart[i] = (int) start;
-        }
-        bytes = buffers[i];
-        bytesAt = bufferStart[i];
+        // From the allocation's address (JavaCPP's buffers start there), up to the tensor's last byte.
+        ByteBuffer b = new BytePointer(p).position(0).limit(end).capacity(end).asByteBuffer();
+        if (b == null || b.capacity() != end) return null;
+        swap(set, set + 1); // the older way goes
+        buffers[set] = b.order(ByteOrder.nativeOrder());
+        bufferAt[set] = offset;
+        bufferBytes[set] = size8;
+        bytesAt = bufferStart[set] = (int) start;
+        return bytes = buffers[set];
+    }
+
+    private void swap(int i, int j) {
+        ByteBuffer b = buffers[i];
+        buffers[i] = buffers[j];
+        buffers[j] = b;
+        long at = bufferAt[i];
+        bufferAt[i] = bufferAt[j];
+        bufferAt[j] = at;
+        int n = bufferBytes[i];
+        bufferBytes[i] = bufferBytes[j];
+        bufferBytes[j] = n;
+        n = bufferStart[i];
+        bufferStart[i] = bufferStart[j];
+        bufferStart[j] = n;
     }
 
     /** Entries of the address table: a depth-64 network's parameter, gradient and update views fit. */

@@ -41,7 +41,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         // double and the sum of squares is finite; otherwise, or with a non-finite element, the scaled passes.
         double[] p = scratch.partials;
         int i;
-        if (Moments.vector && n >= Moments.VECTOR_MIN && scratch.bytes != null) i = Moments.vectorPass(scratch.bytes, scratch.bytesAt, n, p, scratch);
+        if (Moments.vector && n >= Moments.VECTOR_MIN && scratch.bytes() != null) i = Moments.vectorPass(scratch.bytes(), scratch.bytesAt, n, p, scratch);
         else i = Moments.scalar(a, o, n, p);
         for (; i < n; i++) {
             double g = at(a, o, i), ag = Math.abs(g);

@@ -220,6 +220,25 @@ class TensorStatsTest {
         }
     }
 
+    /**
+     * The byte buffers the SIMD passes read tensors in place through are kept per address and length: 700 views of
+     * 64 doubles (more than the table holds, so sets are reused), each read in order, again and in reverse, give
+     * their copies' statistics, as do views of other lengths at the same first elements.
+     */
+    @Test
+    void inPlaceBuffersAreKeptPerAddressAndLength() {
+        Scratch s = new Scratch();
+        INDArray flat = Nd4j.linspace(DataType.DOUBLE, 1, 64 * 700 + 64, 1).reshape(1, 64 * 700 + 64);
+        for (int len : new int[] {64, 128})
+            for (int round = 0; round < 3; round++)
+                for (int k = 0; k < 700; k++) {
+                    int from = 64 * (round == 2 ? 699 - k : k);
+                    INDArray v = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(from, from + len));
+                    assertEquals(TensorStats.of(v.dup(), 1, Double.POSITIVE_INFINITY, new Scratch()), TensorStats.of(v, 1, Double.POSITIVE_INFINITY, s),
+                            "length " + len + " from " + from);
+                }
+    }
+
     @Test
     void addressesAreRememberedPerBufferAndNeverMixedUp() {
         Scratch s = new Scratch();
