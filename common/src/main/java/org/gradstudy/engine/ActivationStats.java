@@ -28,7 +28,7 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
         if (a.rank() != 2) throw new IllegalArgumentException("expected [batch, units], got " + java.util.Arrays.toString(a.shape()));
         if (a.ordering() != 'c' || a.elementWiseStride() != 1) a = a.dup('c');
         int rows = (int) a.rows(), cols = (int) a.columns(), size = rows * cols;
-        Object base = scratch.view(a);
+        Object base = scratch.view(a, true);
         long o = scratch.offset;
         boolean tanh = kind == Activation.TANH, saturating = kind.saturating(), relu = kind.reluFamily();
         // The sums in eight partials each (a single chain of dependent adds would wait on each add's
@@ -37,8 +37,11 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
         // flip the branch predictor lost about half the time, which made this pass cost more than the gradient's.
         double[] p = scratch.partials;
         int i;
-        if (Moments.vector && size >= Moments.VECTOR_MIN && scratch.bytes() != null) i = VectorStats.sums(scratch.bytes(), scratch.bytesAt, size, p);
-        else i = Moments.scalar(base, o, size, p); // its sums of x and x^2: the same partials as VectorStats.sums
+        if (Moments.vector && size >= Moments.VECTOR_MIN && (scratch.pendingFloats || scratch.bytes() != null)) i = Moments.sums(scratch, size, p);
+        else {
+            scratch.settle();
+            i = Moments.scalar(base, o, size, p); // its sums of x and x^2: the same partials as VectorStats.sums
+        }
         for (; i < size; i++) {
             double x = at(base, o, i);
             p[i & 7] += x;

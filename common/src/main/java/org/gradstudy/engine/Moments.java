@@ -16,7 +16,7 @@ final class Moments {
      * Whether the main pass runs in SIMD registers ({@link VectorStats}): the JVM has the incubating Vector
      * API module ({@code --add-modules jdk.incubator.vector}) and vectors of 256 bits or more, and
      * {@code -Dgradstudy.simdStats} is not {@code false}. Cleared for good if the compiled pass turns out
-     * slow ({@link #vectorPass}). Either way the statistics have the same bits.
+     * slow ({@link #pass}). Either way the statistics have the same bits.
      */
     static volatile boolean vector = Boolean.parseBoolean(System.getProperty("gradstudy.simdStats", "true"))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorStats.usable();
@@ -40,14 +40,34 @@ final class Moments {
      * compiled the pass: it does within the JVM's first five hundred (of 4096 elements: 250 at about 125 ns
      * per element, 250 at 7-20, then 0.45-0.55). A check within the limit resets the count.
      */
-    static int vectorPass(java.nio.ByteBuffer a, int at, int n, double[] p, Scratch scratch) {
-        // One call site, timed or not: C2 inlines each call site separately into a large caller, and a second
-        // copy may be cut short by its node budget (VectorStats calls left out of line box their vectors: 2 ns
-        // per element, measured), so a timed copy would time other code than the passes it guards.
+    static int pass(Scratch scratch, int n, double[] p) {
+        // One call site per kernel, timed or not: C2 inlines each call site separately into a large caller, and a
+        // second copy may be cut short by its node budget (VectorStats calls left out of line box their vectors:
+        // 2 ns per element, measured), so a timed copy would time other code than the passes it guards.
         boolean timed = (++scratch.vectorPasses & CHECK_EVERY) == 0;
         long t0 = timed ? System.nanoTime() : 0;
-        int i = VectorStats.moments(a, at, n, p);
+        int i = kernel(scratch, n, p, true);
         if (timed) check(System.nanoTime() - t0, n, 2, SLOW_CHECKS, "pass");
+        return i;
+    }
+
+    /**
+     * An activation's sums (of x and x^2, laid out as {@link VectorStats#sums}) in SIMD registers, for callers
+     * that found {@link #vector} on and a byte buffer ({@link Scratch#bytes()}): pending floats widened as read.
+     */
+    static int sums(Scratch scratch, int n, double[] p) { return kernel(scratch, n, p, false); }
+
+    /** The moments or sums kernel over the last view of {@code s}: its doubles in place, or its floats widened on the way. */
+    private static int kernel(Scratch s, int n, double[] p, boolean moments) {
+        java.nio.ByteBuffer floats = s.floatBytes();
+        if (floats == null) {
+            s.settle();
+            java.nio.ByteBuffer b = s.bytes();
+            return moments ? VectorStats.moments(b, s.bytesAt, n, p) : VectorStats.sums(b, s.bytesAt, n, p);
+        }
+        int at = s.bytesAt;
+        int i = moments ? VectorStats.momentsWidening(floats, at, s.wide, n, p) : VectorStats.sumsWidening(floats, at, s.wide, n, p);
+        s.settle(i); // the last elements, scalar
         return i;
     }
 
@@ -69,13 +89,13 @@ final class Moments {
      * A float tensor widened into the doubles the passes read, {@code d} (a direct buffer at native address
      * {@code dAt}): in SIMD registers ({@link VectorStats#widen}, 0.065-0.09 ns per element against 0.165 for the
      * scalar loop, 4096 floats in the cache) while {@link #vector} holds, with the same guard as
-     * {@link #vectorPass} (every 1024th widening of a scratch timed; three in a row above 1 ns per element switch
+     * {@link #pass} (every 1024th widening of a scratch timed; three in a row above 1 ns per element switch
      * to the scalar loop). The values are exact either way.
      */
     static void widen(float[] f, java.nio.ByteBuffer d, long dAt, int n, Scratch scratch) {
         int i = 0;
         if (vector && n >= VECTOR_MIN) {
-            boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see vectorPass
+            boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
             long t0 = timed ? System.nanoTime() : 0;
             i = VectorStats.widen(f, d, n);
             if (timed) check(System.nanoTime() - t0, n, 1, SLOW_WIDENINGS, "widening");
@@ -91,7 +111,7 @@ final class Moments {
      * row above 2 ns per element switch everything to the scalar loops). Returns the first element not done.
      */
     static int subtractFloat(float[] u, float[] p, int n, double[] lanes, Scratch scratch) {
-        boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see vectorPass
+        boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
         long t0 = timed ? System.nanoTime() : 0;
         int i = VectorStats.subtractFloat(u, p, n, lanes);
         if (timed) check(System.nanoTime() - t0, n, 2, SLOW_STEPS, "step");

@@ -32,7 +32,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
 
     /** As {@link #of(INDArray, double, double)}, reading the elements through {@code scratch} (no allocation once it has grown). */
     static TensorStats of(INDArray v, double scale, double clip, Scratch scratch) {
-        Object a = scratch.view(v);
+        Object a = scratch.view(v, true);
         long o = scratch.offset;
         int n = scratch.size;
         // One pass with unscaled sums in eight partial sums per statistic (a single chain of dependent adds
@@ -41,8 +41,11 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         // double and the sum of squares is finite; otherwise, or with a non-finite element, the scaled passes.
         double[] p = scratch.partials;
         int i;
-        if (Moments.vector && n >= Moments.VECTOR_MIN && scratch.bytes() != null) i = Moments.vectorPass(scratch.bytes(), scratch.bytesAt, n, p, scratch);
-        else i = Moments.scalar(a, o, n, p);
+        if (Moments.vector && n >= Moments.VECTOR_MIN && (scratch.pendingFloats || scratch.bytes() != null)) i = Moments.pass(scratch, n, p);
+        else {
+            scratch.settle();
+            i = Moments.scalar(a, o, n, p);
+        }
         for (; i < n; i++) {
             double g = at(a, o, i), ag = Math.abs(g);
             int k = i & 7;

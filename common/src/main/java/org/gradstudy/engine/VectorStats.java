@@ -35,6 +35,8 @@ final class VectorStats {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final boolean WIDE = D.length() >= 8;
     private static final VectorSpecies<Double> D8 = WIDE ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
+    /** Floats of half the width of {@link #D8}: one register of them widens into one of doubles. */
+    private static final VectorSpecies<Float> F = WIDE ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
     /** 2^537: |x| * 2^537 * 2^537 >= 1 for every non-zero double (the smallest is 2^-1074). */
     private static final double UP = 0x1p537;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -100,6 +102,103 @@ final class VectorStats {
     }
 
     /**
+     * {@link #moments} over the floats at byte {@code at} of {@code f}, each widened to double (exactly: the same
+     * values, so the same bits as widening first) and also written to {@code d} from byte 0, so that the caller's
+     * later passes read doubles. One pass instead of a copy, a widening and a pass.
+     */
+    static int momentsWidening(ByteBuffer f, int at, ByteBuffer d, int n, double[] out) {
+        return WIDE ? momentsWidening512(f, at, d, n, out) : momentsWidening256(f, at, d, n, out);
+    }
+
+    private static int momentsWidening512(ByteBuffer f, int at, ByteBuffer d, int n, double[] out) {
+        DoubleVector s = DoubleVector.zero(D8), b = s, q = s, m = s, z = s;
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            DoubleVector g = widened(f, at, i), ag = g.abs();
+            g.intoByteBuffer(d, i << 3, NATIVE);
+            s = s.add(g);
+            b = b.add(ag);
+            q = q.add(g.mul(g));
+            m = m.max(ag);
+            z = z.add(ag.mul(UP).mul(UP).min(1.0));
+        }
+        s.intoArray(out, 0);
+        b.intoArray(out, 8);
+        q.intoArray(out, 16);
+        m.intoArray(out, 24);
+        out[32] = i - nonZeros(z);
+        return i;
+    }
+
+    private static int momentsWidening256(ByteBuffer f, int at, ByteBuffer d, int n, double[] out) {
+        DoubleVector s0 = DoubleVector.zero(D8), s1 = s0, b0 = s0, b1 = s0, q0 = s0, q1 = s0, m0 = s0, m1 = s0, z0 = s0, z1 = s0;
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            DoubleVector g = widened(f, at, i), h = widened(f, at, i + 4);
+            g.intoByteBuffer(d, i << 3, NATIVE);
+            h.intoByteBuffer(d, (i + 4) << 3, NATIVE);
+            DoubleVector ag = g.abs(), ah = h.abs();
+            s0 = s0.add(g);
+            s1 = s1.add(h);
+            b0 = b0.add(ag);
+            b1 = b1.add(ah);
+            q0 = q0.add(g.mul(g));
+            q1 = q1.add(h.mul(h));
+            m0 = m0.max(ag);
+            m1 = m1.max(ah);
+            z0 = z0.add(ag.mul(UP).mul(UP).min(1.0));
+            z1 = z1.add(ah.mul(UP).mul(UP).min(1.0));
+        }
+        s0.intoArray(out, 0);
+        s1.intoArray(out, 4);
+        b0.intoArray(out, 8);
+        b1.intoArray(out, 12);
+        q0.intoArray(out, 16);
+        q1.intoArray(out, 20);
+        m0.intoArray(out, 24);
+        m1.intoArray(out, 28);
+        out[32] = i - nonZeros(z0) - nonZeros(z1);
+        return i;
+    }
+
+    /** {@link #sums} over the floats at byte {@code at} of {@code f}, widened and written to {@code d} as {@link #momentsWidening} does. */
+    static int sumsWidening(ByteBuffer f, int at, ByteBuffer d, int n, double[] out) {
+        int i = 0;
+        if (WIDE) {
+            DoubleVector s = DoubleVector.zero(D8), q = s;
+            for (; i + 7 < n; i += 8) {
+                DoubleVector g = widened(f, at, i);
+                g.intoByteBuffer(d, i << 3, NATIVE);
+                s = s.add(g);
+                q = q.add(g.mul(g));
+            }
+            s.intoArray(out, 0);
+            q.intoArray(out, 16);
+        } else {
+            DoubleVector s0 = DoubleVector.zero(D8), s1 = s0, q0 = s0, q1 = s0;
+            for (; i + 7 < n; i += 8) {
+                DoubleVector g = widened(f, at, i), h = widened(f, at, i + 4);
+                g.intoByteBuffer(d, i << 3, NATIVE);
+                h.intoByteBuffer(d, (i + 4) << 3, NATIVE);
+                s0 = s0.add(g);
+                s1 = s1.add(h);
+                q0 = q0.add(g.mul(g));
+                q1 = q1.add(h.mul(h));
+            }
+            s0.intoArray(out, 0);
+            s1.intoArray(out, 4);
+            q0.intoArray(out, 16);
+            q1.intoArray(out, 20);
+        }
+        return i;
+    }
+
+    /** The {@link #D8}-lane floats from element {@code i} at byte {@code at} of {@code f}, widened (exactly). */
+    private static DoubleVector widened(ByteBuffer f, int at, int i) {
+        return (DoubleVector) FloatVector.fromByteBuffer(F, f, at + (i << 2), NATIVE).convertShape(VectorOperators.F2D, D8, 0);
+    }
+
+    /**
      * Over elements [0, n & ~7) of the doubles at byte {@code at} of {@code a}: element i into partial i % 8 of the sums of x at
      * {@code out[0..8)} and of x^2 at {@code out[16..24)} (the activations' pass; laid out as in
      * {@link #moments}, and the same bits as the scalar {@link Moments#scalar}'s sums: the scalar
@@ -133,7 +232,6 @@ final class VectorStats {
         return i;
     }
 
-    private static final VectorSpecies<Float> F = WIDE ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
 
     /**
      * Doubles {@code [0, n & ~7)} of {@code d} (from byte 0) = {@code f[i]} (widening is exact: the same values as
