@@ -58,23 +58,34 @@ class TensorStatsTest {
     }
 
     /**
+     * A float step's parameters and update: Gaussian parameters and small updates (kind 0), a zero update (1), a
+     * NaN in the update (2), an infinite parameter (3), and the extremes: the smallest float, -0, the largest, a
+     * tiny parameter (4).
+     */
+    private static float[][] stepCase(java.util.Random rnd, int n, int kind) {
+        float[] p = new float[n], u = new float[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = (float) rnd.nextGaussian();
+            u[i] = kind == 1 ? 0f : (float) (rnd.nextGaussian() * 1e-3);
+        }
+        if (kind == 2) u[n / 2] = Float.NaN;
+        if (kind == 3) p[n - 1] = Float.POSITIVE_INFINITY;
+        if (kind == 4 && n > 3) { u[1] = Float.MIN_VALUE; p[2] = -0.0f; u[3] = Float.MAX_VALUE; p[n - 2] = 1e-30f; }
+        return new float[][] {p, u};
+    }
+
+    /**
      * The step's float pass ({@link NormedStep}): the parameters less the update, element for element as ND4J's
      * subi gives them, and both norms as {@link TensorStats#l2} takes them afterwards, bit for bit, across the
-     * four-element blocks, and for zeros, a NaN and an infinity (l2's scaled passes).
+     * eight-element blocks, and for zeros, a NaN and an infinity (l2's scaled passes).
      */
     @Test
     void theStepsFloatPassSubtractsAndTakesTheNormsAsL2Does() {
         java.util.Random rnd = new java.util.Random(3);
-        for (int n : new int[]{1, 3, 4, 7, 64, 1001, 4096}) {
+        for (int n : new int[]{1, 3, 4, 7, 8, 9, 15, 64, 1001, 4096}) {
             for (int kind = 0; kind < 4; kind++) {
-                float[] p = new float[n], u = new float[n];
-                for (int i = 0; i < n; i++) {
-                    p[i] = (float) rnd.nextGaussian();
-                    u[i] = kind == 1 ? 0f : (float) (rnd.nextGaussian() * 1e-3);
-                }
-                if (kind == 2) u[n / 2] = Float.NaN;
-                if (kind == 3) p[n - 1] = Float.POSITIVE_INFINITY;
-                INDArray pa = Nd4j.createFromArray(p), ua = Nd4j.createFromArray(u);
+                float[][] c = stepCase(rnd, n, kind);
+                INDArray pa = Nd4j.createFromArray(c[0]), ua = Nd4j.createFromArray(c[1]);
                 INDArray expectedP = pa.sub(ua);
                 Scratch s1 = new Scratch(), s2 = new Scratch();
                 double[] sums = new double[2];
@@ -93,17 +104,12 @@ class TensorStatsTest {
     /** The step's SIMD float pass over copied arrays: the same new parameters and sums, to the bit, as the in-place pass. */
     @Test
     void theStepsSimdFloatPassIsTheInPlacePass() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Moments.vector, "the JVM runs the Vector API (the build passes the module)");
         java.util.Random rnd = new java.util.Random(5);
-        for (int n : new int[]{64, 65, 67, 1001, 4096, 4099}) {
+        for (int n : new int[]{64, 65, 67, 71, 72, 1001, 4096, 4099}) {
             for (int kind = 0; kind < 5; kind++) {
-                float[] p = new float[n], u = new float[n];
-                for (int i = 0; i < n; i++) {
-                    p[i] = (float) rnd.nextGaussian();
-                    u[i] = kind == 1 ? 0f : (float) (rnd.nextGaussian() * 1e-3);
-                }
-                if (kind == 2) u[n / 2] = Float.NaN;
-                if (kind == 3) p[n - 1] = Float.POSITIVE_INFINITY;
-                if (kind == 4) { u[1] = Float.MIN_VALUE; p[2] = -0.0f; u[3] = Float.MAX_VALUE; p[n - 2] = 1e-30f; }
+                float[][] c = stepCase(rnd, n, kind);
+                float[] p = c[0], u = c[1];
                 INDArray pa = Nd4j.createFromArray(p), ua = Nd4j.createFromArray(u);
                 double[] inPlace = new double[2], simd = new double[2];
                 NormedStep.subtractFloat(new Scratch().address(ua), new Scratch().address(pa), n, inPlace);
