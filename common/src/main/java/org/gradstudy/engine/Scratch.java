@@ -116,7 +116,7 @@ final class Scratch {
         } else if (buf.dataType() == DataType.FLOAT) {
             floats(n);
             UNSAFE.copyMemory(null, address(v), f, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
-            Moments.widen(f, bytes, wideAt, n, this);
+            Moments.widen(f, wide, wideAt, n, this);
         } else {
             for (int i = 0; i < n; i++) UNSAFE.putDouble(wideAt + ((long) i << 3), buf.getDouble(i));
         }
