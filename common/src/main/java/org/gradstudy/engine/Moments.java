@@ -65,7 +65,7 @@ final class Moments {
             java.nio.ByteBuffer b = s.bytes();
             return moments ? VectorStats.moments(b, s.bytesAt, n, p) : VectorStats.sums(b, s.bytesAt, n, p);
         }
-        int at = s.bytesAt;
+        int at = s.foundAt;
         int i = moments ? VectorStats.momentsWidening(floats, at, s.wide, n, p) : VectorStats.sumsWidening(floats, at, s.wide, n, p);
         s.settle(i); // the last elements, scalar
         return i;
@@ -110,10 +110,10 @@ final class Moments {
      * {@link #vector} on, with the same guard as {@link #widen} (every 1024th call of a scratch timed; three in a
      * row above 2 ns per element switch everything to the scalar loops). Returns the first element not done.
      */
-    static int subtractFloat(float[] u, float[] p, int n, double[] lanes, Scratch scratch) {
+    static int subtractFloat(java.nio.ByteBuffer u, int uAt, java.nio.ByteBuffer p, int pAt, int n, double[] lanes, Scratch scratch) {
         boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
         long t0 = timed ? System.nanoTime() : 0;
-        int i = VectorStats.subtractFloat(u, p, n, lanes);
+        int i = VectorStats.subtractFloat(u, uAt, p, pAt, n, lanes);
         if (timed) check(System.nanoTime() - t0, n, 2, SLOW_STEPS, "step");
         return i;
     }

@@ -122,8 +122,8 @@ final class NormedStep implements StepFunction {
                 updateL2[r.slot()] = pair[0];
                 paramL2[r.slot()] = pair[1];
             } else { // floats: one Java pass subtracts and sums both squares
-                if (Moments.vector && r.length() >= Moments.VECTOR_MIN) subtractFloat(su.floats(r.length()), sp.floats(r.length()), u, p, r.length(), pair);
-                else subtractFloat(u, p, r.length(), pair);
+                if (!Moments.vector || r.length() < Moments.VECTOR_MIN || !subtractFloat(r.update(), r.param(), u, p, r.length(), pair, su, sp))
+                    subtractFloat(u, p, r.length(), pair);
                 updateL2[r.slot()] = TensorStats.l2OfFloat(pair[0], r.update(), su);
                 paramL2[r.slot()] = TensorStats.l2OfFloat(pair[1], r.param(), sp);
             }
@@ -222,33 +222,28 @@ final class NormedStep implements StepFunction {
     }
 
     /**
-     * {@link #subtractFloat(long, long, int, double[])} in SIMD registers: both arrays copied into {@code fu} and
-     * {@code fp}, eight floats subtracted and squared at a time ({@link Moments#subtractFloat}), the new parameters
-     * copied back. The same partial sums in the same order, so the same bits (tested).
+     * {@link #subtractFloat(long, long, int, double[])} in SIMD registers, in place: the update {@code uv} (at native
+     * address {@code u}) and the parameter {@code pv} (at {@code p}) read and the parameter written through byte
+     * buffers over their memory ({@link Scratch#bytes(INDArray)}), eight floats subtracted and squared at a time
+     * ({@link Moments#subtractFloat}: the eight partial sums as lanes), the last elements into the first. The same
+     * partial sums in the same order as the scalar pass, so the same bits (tested). False, with nothing done, when
+     * no byte buffer can cover them.
      */
-    private void subtractFloat(float[] fu, float[] fp, long u, long p, int n, double[] out) {
-        long bytes = (long) n * Float.BYTES;
-        U.copyMemory(null, u, fu, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, bytes);
-        U.copyMemory(null, p, fp, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, bytes);
-        subtractFloat(fu, fp, n, out, su);
-        U.copyMemory(fp, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, p, bytes);
-    }
-
-    /**
-     * The float pass over Java arrays, for callers that found {@link Moments#vector} on: SIMD for [0, n & ~7)
-     * ({@link VectorStats#subtractFloat}: the eight partial sums as lanes), then the last elements into the first.
-     */
-    static void subtractFloat(float[] u, float[] p, int n, double[] out, Scratch scratch) {
-        double[] lanes = scratch.partials; // 16 of its 33, free between passes
-        int i = Moments.subtractFloat(u, p, n, lanes, scratch);
+    static boolean subtractFloat(INDArray uv, INDArray pv, long u, long p, int n, double[] out, Scratch su, Scratch sp) {
+        java.nio.ByteBuffer ub = su.bytes(uv), pb = sp.bytes(pv);
+        if (ub == null || pb == null) return false;
+        double[] lanes = su.partials; // 16 of its 33, free between passes
+        int i = Moments.subtractFloat(ub, su.foundAt, pb, sp.foundAt, n, lanes, su);
         for (; i < n; i++) {
-            float x = u[i], y = p[i] - x;
-            p[i] = y;
+            long a = (long) i << 2;
+            float x = U.getFloat(u + a), y = U.getFloat(p + a) - x;
+            U.putFloat(p + a, y);
             lanes[0] += (double) x * x;
             lanes[8] += (double) y * y;
         }
         out[0] = Moments.combine(lanes, 0);
         out[1] = Moments.combine(lanes, 8);
+        return true;
     }
 
     @Override

@@ -136,13 +136,13 @@ final class Scratch {
         bytesAt = 0;
     }
 
-    /** The last view's pending floats as a byte buffer from byte {@link #bytesAt} on (native order), or null. */
+    /** The last view's pending floats as a byte buffer from byte {@link #foundAt} on (native order), or null. */
     ByteBuffer floatBytes() {
         return pendingFloats ? lookup(floatSource, floatAt, (long) size * Float.BYTES) : null;
     }
 
     /** This scratch's float array, with room for {@code n} elements (its contents are the caller's). */
-    float[] floats(int n) {
+    private float[] floats(int n) {
         if (f.length < n) f = new float[Math.max(n, f.length * 2)];
         return f;
     }
@@ -190,10 +190,24 @@ final class Scratch {
      */
     ByteBuffer bytes() {
         if (bytes != null || inPlace == null) return bytes;
-        return bytes = lookup(inPlace, offset, (long) size * Double.BYTES);
+        bytes = lookup(inPlace, offset, (long) size * Double.BYTES);
+        bytesAt = foundAt;
+        return bytes;
     }
 
-    /** A byte buffer over the {@code length} bytes at {@code at} in allocation {@code p}, from the table (sets {@link #bytesAt}); or null. */
+    /**
+     * A byte buffer over contiguous tensor {@code v}'s own memory, from byte {@link #foundAt} on, from this scratch's
+     * table (as {@link #bytes()}); null if none can cover it. Leaves the last view as it was.
+     */
+    ByteBuffer bytes(INDArray v) {
+        if (v.elementWiseStride() != 1) return null;
+        return lookup(v.data().pointer(), address(v), v.length() * v.data().getElementSize());
+    }
+
+    /** Where the elements start in the byte buffer {@link #lookup} found last. */
+    int foundAt;
+
+    /** A byte buffer over the {@code length} bytes at {@code at} in allocation {@code p}, from the table (sets {@link #foundAt}); or null. */
     private ByteBuffer lookup(Pointer p, long at, long length) {
         long start = at - p.address(), end = start + length;
         if (p.isNull() || start < 0 || end > Integer.MAX_VALUE) return null; // past 2 GB, or not where the allocation is: the scalar pass
@@ -201,7 +215,7 @@ final class Scratch {
         for (int way = set; way < set + 2; way++)
             if (buffers[way] != null && bufferAt[way] == at && bufferBytes[way] == length) {
                 if (way != set) swap(set, way); // the last used first
-                bytesAt = bufferStart[set];
+                foundAt = bufferStart[set];
                 return buffers[set];
             }
         // From the allocation's address (JavaCPP's buffers start there), up to the tensor's last byte.
@@ -211,7 +225,7 @@ final class Scratch {
         buffers[set] = b.order(ByteOrder.nativeOrder());
         bufferAt[set] = at;
         bufferBytes[set] = (int) length;
-        bytesAt = bufferStart[set] = (int) start;
+        foundAt = bufferStart[set] = (int) start;
         return buffers[set];
     }
 

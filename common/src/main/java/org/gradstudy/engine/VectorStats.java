@@ -246,19 +246,21 @@ final class VectorStats {
     }
 
     /**
-     * {@code p[i] -= u[i]} for i in [0, n & ~7), eight floats at a time, with the sums of squares of {@code u} into
-     * {@code out[0..8)} and of the new {@code p} into {@code out[8..16)}: element i into partial i % 8, widened
-     * (exactly), squared and added (each rounded once), in the same order as {@link NormedStep#subtractFloat}'s
-     * scalar pass. The one double shape {@link #D8} of the other passes (a second one slowed them all down:
-     * README, "Where the time went"). Returns n & ~7, the first element not done.
+     * {@code p[i] -= u[i]} for i in [0, n & ~7) over the floats at bytes {@code uAt} of {@code u} and {@code pAt} of
+     * {@code p}, eight at a time, with the sums of squares of {@code u} into {@code out[0..8)} and of the new {@code p}
+     * into {@code out[8..16)}: element i into partial i % 8, widened (exactly), squared and added (each rounded once),
+     * in the same order as {@link NormedStep#subtractFloat}'s scalar pass. The one double shape {@link #D8} of the
+     * other passes (a second one slowed them all down: README, "Where the time went"). Returns n & ~7, the first
+     * element not done.
      */
-    static int subtractFloat(float[] u, float[] p, int n, double[] out) {
+    static int subtractFloat(ByteBuffer u, int uAt, ByteBuffer p, int pAt, int n, double[] out) {
         int i = 0;
         if (WIDE) {
             DoubleVector q = DoubleVector.zero(D8), r = q;
             for (; i + 7 < n; i += 8) {
-                FloatVector x = FloatVector.fromArray(F, u, i), y = FloatVector.fromArray(F, p, i).sub(x);
-                y.intoArray(p, i);
+                FloatVector x = FloatVector.fromByteBuffer(F, u, uAt + (i << 2), NATIVE);
+                FloatVector y = FloatVector.fromByteBuffer(F, p, pAt + (i << 2), NATIVE).sub(x);
+                y.intoByteBuffer(p, pAt + (i << 2), NATIVE);
                 DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D8, 0);
                 DoubleVector yd = (DoubleVector) y.convertShape(VectorOperators.F2D, D8, 0);
                 q = q.add(xd.mul(xd));
@@ -269,10 +271,12 @@ final class VectorStats {
         } else {
             DoubleVector q0 = DoubleVector.zero(D8), q1 = q0, r0 = q0, r1 = q0;
             for (; i + 7 < n; i += 8) {
-                FloatVector x = FloatVector.fromArray(F, u, i), y = FloatVector.fromArray(F, p, i).sub(x);
-                FloatVector x4 = FloatVector.fromArray(F, u, i + 4), y4 = FloatVector.fromArray(F, p, i + 4).sub(x4);
-                y.intoArray(p, i);
-                y4.intoArray(p, i + 4);
+                FloatVector x = FloatVector.fromByteBuffer(F, u, uAt + (i << 2), NATIVE);
+                FloatVector x4 = FloatVector.fromByteBuffer(F, u, uAt + (i << 2) + 16, NATIVE);
+                FloatVector y = FloatVector.fromByteBuffer(F, p, pAt + (i << 2), NATIVE).sub(x);
+                FloatVector y4 = FloatVector.fromByteBuffer(F, p, pAt + (i << 2) + 16, NATIVE).sub(x4);
+                y.intoByteBuffer(p, pAt + (i << 2), NATIVE);
+                y4.intoByteBuffer(p, pAt + (i << 2) + 16, NATIVE);
                 DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D8, 0);
                 DoubleVector yd = (DoubleVector) y.convertShape(VectorOperators.F2D, D8, 0);
                 DoubleVector xd4 = (DoubleVector) x4.convertShape(VectorOperators.F2D, D8, 0);
