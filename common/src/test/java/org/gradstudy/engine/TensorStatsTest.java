@@ -228,12 +228,12 @@ class TensorStatsTest {
     }
 
     /**
-     * The byte buffers the SIMD passes read tensors in place through are kept per address and length: 700 views of
-     * 64 doubles (more than the table holds, so sets are reused), each read in order, again and in reverse, give
-     * their copies' statistics, as do views of other lengths at the same first elements.
+     * The SIMD passes read tensors in place through one byte buffer per gigabyte of address space: 700 views of 64
+     * doubles, read in order, again and in reverse, give their copies' statistics, as do views of another length at
+     * the same first elements.
      */
     @Test
-    void inPlaceBuffersAreKeptPerAddressAndLength() {
+    void viewsAreReadInPlaceThroughTheirGigabytesBuffer() {
         Scratch s = new Scratch();
         INDArray flat = Nd4j.linspace(DataType.DOUBLE, 1, 64 * 700 + 64, 1).reshape(1, 64 * 700 + 64);
         for (int len : new int[] {64, 128})
