@@ -22,8 +22,9 @@ import java.nio.ByteOrder;
  * non-zero elements exactly. With a NaN the sums are NaN and the caller takes the scaled passes, which
  * recompute everything.
  *
- * <p>Reads byte buffers over native memory ({@code fromByteBuffer}): a double tensor in place, a float tensor
- * once widened into the scratch's own native buffer ({@link Scratch}). Each kernel has one kind of load (an
+ * <p>Reads byte buffers over native memory ({@code fromByteBuffer}, {@link Scratch#bytes()}): a double tensor in
+ * place; a float tensor in place too, widened as read, its doubles written to the thread's buffer on the way for the
+ * caller's later passes ({@link #momentsWidening}). Each kernel has one kind of load (an
  * earlier attempt that chose between an array and a buffer inside the loop fell back to plain Java in one JVM
  * of three). Reading in place saves the copy into a Java array the passes took before: 0.41 -> 0.32 ns per
  * element for a gradient's pass over 4096 or 65536 doubles, copy included (this project's host, AMD EPYC,
