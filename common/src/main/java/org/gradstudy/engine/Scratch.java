@@ -62,7 +62,7 @@ final class Scratch {
     private boolean inPlace;
     /**
      * Whether the last view's float elements are still to be widened into {@link #bytes()}: by the SIMD pass that
-     * reads them in place ({@link Moments#pass}), else by {@link #settle()}. Their allocation and address.
+     * reads them in place ({@link Moments#pass}), else by {@link #settle()}; and their native address.
      */
     boolean pendingFloats;
     private long floatAt;
