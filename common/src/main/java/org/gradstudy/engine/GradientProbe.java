@@ -93,6 +93,10 @@ public final class GradientProbe extends BaseTrainingListener {
     private long readInLayers;
     /** The network's gradient-descent step, taking the update and parameter norms as it applies the update; or null. */
     private final NormedStep normed;
+    private final org.deeplearning4j.nn.graph.ComputationGraph net;
+    /** What the dense layers hand their gradients and outputs to, and the layers that do. */
+    private final KeptPreOutputDense.Sink sink;
+    private final List<KeptPreOutputDense.Impl> sunk = new ArrayList<>();
 
     public GradientProbe(ProbedNetwork net, TrialConfig trial) {
         this.slots = net.slots().toArray(ParamSlot[]::new);
@@ -115,19 +119,43 @@ public final class GradientProbe extends BaseTrainingListener {
         this.acts = new ActivationStats[maxLayer + 1];
         this.early = new boolean[slots.length];
         for (ActivationSlot a : activationSlots) layerOfOutput.put(a.vertex(), a.layer());
-        KeptPreOutputDense.Sink sink = new KeptPreOutputDense.Sink() {
+        this.net = net.net();
+        this.sink = new KeptPreOutputDense.Sink() {
             @Override public void written(String layer, Gradient gradient) { GradientProbe.this.written(layer, gradient); }
 
             @Override public void activated(String layer, INDArray output) { GradientProbe.this.activated(layer, output); }
         };
-        for (org.deeplearning4j.nn.api.Layer l : net.net().getLayers())
+        for (org.deeplearning4j.nn.api.Layer l : this.net.getLayers())
             if (l instanceof KeptPreOutputDense.Impl dense) {
                 String name = dense.getConfig().getLayerName();
                 int[] idx = java.util.stream.IntStream.range(0, slots.length).filter(i -> slots[i].vertex().equals(name)).toArray();
                 if (idx.length > 0) slotsOfLayer.put(name, idx);
-                if (idx.length > 0 || layerOfOutput.containsKey(name)) dense.sink(sink);
+                if (idx.length > 0 || layerOfOutput.containsKey(name)) {
+                    dense.sink(sink);
+                    sunk.add(dense);
+                }
             }
-        this.normed = NormedStep.install(net.net(), Arrays.stream(slots).map(ParamSlot::key).toArray(String[]::new), scratch, scratch2);
+        this.normed = NormedStep.install(this.net, Arrays.stream(slots).map(ParamSlot::key).toArray(String[]::new), scratch, scratch2);
+    }
+
+    /**
+     * Makes this probe the network's: its listener, the receiver of its dense layers' gradients and outputs,
+     * and its gradient-descent step. The constructor does all but the listener; this re-attaches a probe
+     * after {@link #detach} or after another probe was attached to the same network (the step benchmark
+     * times one network without a probe and with each of two in turn, so that no difference between two
+     * networks' memory is counted as the probe's cost).
+     */
+    void attach() {
+        net.setListeners(this);
+        for (KeptPreOutputDense.Impl dense : sunk) dense.sink(sink);
+        if (normed != null) NormedStep.use(net, normed);
+    }
+
+    /** Leaves {@code net} without a probe: no listener, no receiver in its dense layers, DL4J's plain step. */
+    static void detach(org.deeplearning4j.nn.graph.ComputationGraph net) {
+        net.setListeners();
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) if (l instanceof KeptPreOutputDense.Impl dense) dense.sink(null);
+        NormedStep.use(net, null);
     }
 
     /**

@@ -69,16 +69,26 @@ final class NormedStep implements StepFunction {
     static NormedStep install(ComputationGraph net, String[] slotKeys, Scratch su, Scratch sp) {
         if (!Blas.LOADED || !Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) return null;
         NormedStep step = new NormedStep(net, slotKeys, su, sp);
+        return use(net, step) ? step : null;
+    }
+
+    /**
+     * Makes {@code step} {@code net}'s gradient-descent step, or DL4J's plain one when {@code step} is null
+     * (the step benchmark attaches and detaches probes on one network). False when the network's step is
+     * neither: an optimizer other than DL4J's gradient descent, or another DL4J.
+     */
+    static boolean use(ComputationGraph net, NormedStep step) {
         try {
             net.getUpdater(); // builds the solver and its optimizer if nothing has yet
-            if (!(net.getOptimizer() instanceof StochasticGradientDescent sgd)) return null;
+            if (!(net.getOptimizer() instanceof StochasticGradientDescent sgd)) return false;
             java.lang.reflect.Field field = BaseOptimizer.class.getDeclaredField("stepFunction");
             field.setAccessible(true);
-            if (!(field.get(sgd) instanceof NegativeGradientStepFunction)) return null;
-            field.set(sgd, step);
-            return step;
+            Object current = field.get(sgd);
+            if (!(current instanceof NegativeGradientStepFunction || current instanceof NormedStep)) return false;
+            field.set(sgd, step != null ? step : new NegativeGradientStepFunction());
+            return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // another DL4J: its own step
+            return false; // another DL4J: its own step
         }
     }
 

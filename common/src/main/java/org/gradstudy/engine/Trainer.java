@@ -27,6 +27,8 @@ final class Trainer {
     final ComputationGraph net;
     /** Null when the trial trains without a probe (benchmark baseline only: no statistics, no global clipping). */
     final GradientProbe probe;
+    /** The probe attached now: {@link #probe} unless the step benchmark switched ({@link #attach}). */
+    private GradientProbe attached;
     private final Minibatches batches;
     private final int batch;
     private final int[] rows;
@@ -40,7 +42,8 @@ final class Trainer {
         this.built = NetworkFactory.build(trial);
         this.net = built.net();
         this.probe = probed ? new GradientProbe(built, trial) : null;
-        if (probe != null) net.setListeners(probe);
+        if (probe != null) probe.attach();
+        this.attached = probe;
         this.batch = trial.training().batchSize();
         this.batches = new Minibatches(data.trainSize(), batch, trial.seed());
         this.rows = new int[batch];
@@ -51,10 +54,20 @@ final class Trainer {
     /** Trains one minibatch step. */
     void step() {
         batches.next(rows);
-        if (probe != null) probe.batchSize(batch);
+        if (attached != null) attached.batchSize(batch);
         in[0] = x.gather(rows);
         out[0] = y.gather(rows);
         net.fit(in, out);
+    }
+
+    /**
+     * Trains the next steps with {@code p} attached instead (a probe built on this trainer's network), or
+     * with none: the step benchmark's modes on one network.
+     */
+    void attach(GradientProbe p) {
+        if (p == null) GradientProbe.detach(net);
+        else p.attach();
+        attached = p;
     }
 
     /**

@@ -1,0 +1,73 @@
+package org.gradstudy.engine;
+
+import org.gradstudy.result.LayerStat;
+import org.gradstudy.study.Activation;
+import org.gradstudy.study.Init;
+import org.gradstudy.study.ProbeSettings;
+import org.gradstudy.study.TrialConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The step benchmark's one network with its probes attached in turn ({@link Trainer#attach}). */
+class StepBenchTest {
+    private static final TrialConfig SAMPLED = Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 40, 0.1, OverheadFixesTest.DOUBLE, new ProbeSettings(2), 7);
+    private static final TrialConfig EVERY = Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 40, 0.1, OverheadFixesTest.DOUBLE, new ProbeSettings(1), 7);
+
+    /**
+     * Detached, attached and swapped, the probes change no number (the network trains as one that never
+     * had a probe, to the bit), each probe sees exactly the steps it was attached for and records them on
+     * its own schedule, and each recorded step's norms come from the attached probe's own step function.
+     */
+    @Test
+    void probesAttachedInTurnSeeTheirStepsOnlyAndChangeNothing() {
+        try {
+            Trainer bare = new Trainer(SAMPLED, null, false);
+            Trainer probed = new Trainer(SAMPLED, null, true);
+            GradientProbe every = new GradientProbe(probed.built, EVERY);
+            int[] blocks = {3, 4, 3, 2, 5}; // off, sampled, every, off, sampled
+            GradientProbe[] order = {null, probed.probe, every, null, probed.probe};
+            for (int b = 0; b < blocks.length; b++) {
+                probed.attach(order[b]);
+                for (int i = 0; i < blocks[b]; i++) {
+                    probed.step();
+                    bare.step();
+                }
+            }
+            assertArrayEquals(bare.net.params().toDoubleVector(), probed.net.params().toDoubleVector(),
+                    "17 steps, probes on and off: the parameters of a network that never had one");
+            assertEquals(9, probed.probe.stepsSeen(), "the sampled probe saw its two blocks: 4 + 5 steps");
+            assertEquals(3, every.stepsSeen(), "the every-step probe saw its block of 3");
+            assertEquals(List.of(0, 2, 4, 6, 8), steps(probed.probe), "probe.every 2 over its own 9 steps");
+            assertEquals(List.of(0, 1, 2), steps(every), "every step of its own 3");
+            if (Blas.LOADED) {
+                // Recorded steps (0, 2, 4, 6, 8) and those before one (1, 3, 5, 7) take the norms in the step.
+                assertEquals(9, probed.probe.normedSteps(), "the sampled probe's own step function, only while attached");
+                assertEquals(3, every.normedSteps(), "the every-step probe's");
+            }
+        } finally {
+            Trainer.releaseThreadWorkspaces();
+        }
+    }
+
+    /** The benchmark runs every mode on one network and reports a positive time for each repetition. */
+    @Test
+    void measuresEachModeOnOneNetwork() {
+        StepBench.Result r = StepBench.measure(SAMPLED, 2, 4, 3);
+        for (StepBench.Mode m : StepBench.Mode.values()) {
+            assertEquals(3, r.wallMs().get(m).length);
+            for (double ms : r.wallMs().get(m)) assertTrue(ms > 0, m + ": " + ms);
+        }
+    }
+
+    private static List<Integer> steps(GradientProbe p) {
+        TreeSet<Integer> s = new TreeSet<>();
+        for (LayerStat row : p.stats()) s.add(row.step());
+        return List.copyOf(s);
+    }
+}
