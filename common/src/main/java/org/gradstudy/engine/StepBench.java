@@ -60,14 +60,24 @@ public final class StepBench {
 
     private StepBench() {}
 
+    /** Repetitions at most, however fast the step: 200 of 20 steps per mode is under 10 s at 0.5 ms a step. */
+    public static final int MAX_REPS = 200;
+
     /**
-     * Times {@code trial}'s step: {@code warmup} untimed steps per mode, then {@code reps} repetitions of
-     * {@code steps} steps per mode. Runs on the calling thread (one ND4J thread: set OMP_NUM_THREADS=1).
+     * Times {@code trial}'s step: {@code warmup} untimed steps per mode, then repetitions of {@code steps}
+     * steps per mode: at least {@code reps}, and as many more (up to {@link #MAX_REPS}) as fit in
+     * {@code seconds} at the step time of the last half of the warm-up. The more repetitions, the less noise in
+     * the median ratio: one repetition's ratio moves by about 3% either way from the next on this
+     * machine's 2 cores (shared caches, and a host shared with others), at any block length from 10 ms
+     * to 1 s, so a handful of repetitions leave the median a percent or more off (relu d4 w64: sampled
+     * +1.3-1.4% and every +4.2-4.4% in three runs of 200 repetitions, -0.1% and 14.3% in one of 9). Runs on the
+     * calling thread (one ND4J thread: set OMP_NUM_THREADS=1).
      */
-    public static Result measure(TrialConfig trial, int warmup, int steps, int reps) {
-        if (warmup < 0 || steps < 1 || reps < 1) throw new IllegalArgumentException("warmup >= 0, steps >= 1, reps >= 1");
+    public static Result measure(TrialConfig trial, int warmup, int steps, int reps, double seconds) {
+        if (warmup < 0 || steps < 1 || reps < 1 || !(seconds >= 0))
+            throw new IllegalArgumentException("warmup >= 0, steps >= 1, reps >= 1, seconds >= 0");
         Training t = trial.training();
-        int total = warmup + steps * reps + 1;
+        int total = warmup + steps * MAX_REPS + 1;
         Training longer = new Training(total, t.batchSize(), t.dataset(), t.samples(), t.classes(), t.inputDim(),
                 t.testFraction(), t.precision(), t.smallStd(), t.largeStd(), t.file(), t.labelColumn(), t.dataFingerprint());
         TrialConfig sampled = new TrialConfig(trial.study(), trial.studySeed(), trial.replicate(), trial.seed(), trial.point(), longer, trial.probe());
@@ -79,11 +89,19 @@ public final class StepBench {
             Trainer tr = new Trainer(sampled, null, true);
             probes.put(Mode.SAMPLED, tr.probe);
             probes.put(Mode.EVERY, new GradientProbe(tr.built, every));
+            double warmMs = 0; // the probe-off warm-up's last half, per step
+            for (Mode m : Mode.values()) {
+                tr.attach(probes.get(m));
+                for (int i = 0; i < warmup; i++) {
+                    long w0 = System.nanoTime();
+                    tr.step();
+                    if (m == Mode.OFF && i >= warmup / 2) warmMs += (System.nanoTime() - w0) / 1e6 / (warmup - warmup / 2);
+                }
+            }
+            if (warmMs > 0) reps = Math.max(reps, Math.min(MAX_REPS, (int) Math.ceil(seconds * 1000 / (3 * steps * warmMs))));
             for (Mode m : Mode.values()) {
                 wall.put(m, new double[reps]);
                 cpu.put(m, new double[reps]);
-                tr.attach(probes.get(m));
-                for (int i = 0; i < warmup; i++) tr.step();
             }
             for (int r = 0; r < reps; r++)
                 for (Mode m : Mode.values()) {

@@ -75,20 +75,21 @@ public final class BenchJob {
      *
      * @param warmup     untimed steps per mode before timing
      * @param steps      steps per timed repetition
-     * @param reps       timed repetitions per mode (the median is reported)
+     * @param reps       timed repetitions per mode at least (the median is reported)
+     * @param stepSeconds time per shape that more repetitions may fill ({@link StepBench#measure})
      * @param trials     trials of the throughput study
      * @param trialSteps training steps of each throughput trial
      * @param rssTrials  tiny trials of the rss section
      * @param rows       layer_stats rows of the aggregate section
      * @param peerIters  iterations per peer trial
      */
-    record Options(boolean quick, Set<Section> sections, java.nio.file.Path work, int warmup, int steps, int reps,
+    record Options(boolean quick, Set<Section> sections, java.nio.file.Path work, int warmup, int steps, int reps, double stepSeconds,
                    int trials, int trialSteps, int rssTrials, long rows, int peerIters, String python, java.nio.file.Path peerScript) {
         static Options of(boolean quick, Set<Section> sections, java.nio.file.Path work, Long rows, Integer trials, Integer rssTrials,
                           String python, java.nio.file.Path peerScript) {
             if (rows != null && rows < 1000 || trials != null && trials < 20 || rssTrials != null && (rssTrials < 20 || rssTrials > 16000))
                 throw new BadInputException("--rows must be >= 1000, --trials >= 20, --rss-trials from 20 to 16000");
-            return new Options(quick, sections, work, quick ? 3 : 10, quick ? 5 : 20, quick ? 3 : 9,
+            return new Options(quick, sections, work, quick ? 3 : 10, quick ? 5 : 20, quick ? 3 : 9, quick ? 0 : 8,
                     trials != null ? trials : quick ? 40 : 500, quick ? 10 : 100,
                     rssTrials != null ? rssTrials : quick ? 200 : 2000, rows != null ? rows : quick ? 200_000 : 10_000_000,
                     quick ? 20 : 200, python, peerScript);
@@ -170,22 +171,24 @@ public final class BenchJob {
 
     void steps() {
         int every = (Integer) Setting.PROBE_EVERY.defaultValue();
-        out.printf("%n== steps: ms per training step, batch %d, one thread; median of %d repetitions of %d steps after %d warm-up steps%n",
-                BATCH, o.reps(), o.steps(), o.warmup());
-        out.println("   off = no probe; sampled = probe.every " + every + " (the default); every = probe.every 1; overhead = median of paired ratios to off");
+        out.printf("%n== steps: ms per training step, batch %d, one thread; median of at least %d repetitions of %d steps (reps: as many as fit "
+                + "in %.0f s per shape, up to %d) after %d warm-up steps%n", BATCH, o.reps(), o.steps(), o.stepSeconds(), StepBench.MAX_REPS, o.warmup());
+        out.println("   off = no probe; sampled = probe.every " + every + " (the default); every = probe.every 1; one network per shape, "
+                + "its probes attached in turn; overhead = median of paired ratios to off");
         MachineLoad load = MachineLoad.start();
         // JIT warm-up, not reported: the reference shape in both precisions (the float shape's own paths, the
         // probe's widening of float tensors among them, were otherwise compiled while that shape was timed).
         for (Precision p : Precision.values())
             StepBench.measure(trial(new Shape(REFERENCE.activation(), REFERENCE.init(), REFERENCE.depth(), REFERENCE.width(), p)),
-                    o.warmup(), o.steps(), 1);
+                    o.warmup(), o.steps(), 1, 0);
         out.println("   cpu = this thread's CPU ms per step (what the step costs when the core is not shared); cpu ovh = overhead in CPU time");
-        out.printf("   %-28s %8s %8s %8s %8s %8s | %8s %8s %8s %8s %8s%n", "shape", "off ms", "sampled", "every", "ovh smp", "ovh evr",
+        out.printf("   %-28s %5s %8s %8s %8s %8s %8s | %8s %8s %8s %8s %8s%n", "shape", "reps", "off ms", "sampled", "every", "ovh smp", "ovh evr",
                 "cpu off", "cpu smp", "cpu evr", "cpu ovh s", "cpu ovh e");
         for (Shape s : shapes()) {
-            StepBench.Result r = StepBench.measure(trial(s), o.warmup(), o.steps(), o.reps());
+            StepBench.Result r = StepBench.measure(trial(s), o.warmup(), o.steps(), o.reps(), o.stepSeconds());
             stepResults.put(s, r);
-            out.printf("   %-28s %8.2f %8.2f %8.2f %7.1f%% %7.1f%% | %8.2f %8.2f %8.2f %8.1f%% %8.1f%%%n", s.label(), r.wall(StepBench.Mode.OFF),
+            out.printf("   %-28s %5d %8.2f %8.2f %8.2f %7.1f%% %7.1f%% | %8.2f %8.2f %8.2f %8.1f%% %8.1f%%%n", s.label(),
+                    r.cpuMs().get(StepBench.Mode.OFF).length, r.wall(StepBench.Mode.OFF),
                     r.wall(StepBench.Mode.SAMPLED), r.wall(StepBench.Mode.EVERY), 100 * r.overhead(StepBench.Mode.SAMPLED),
                     100 * r.overhead(StepBench.Mode.EVERY), r.cpu(StepBench.Mode.OFF), r.cpu(StepBench.Mode.SAMPLED), r.cpu(StepBench.Mode.EVERY),
                     100 * r.cpuOverhead(StepBench.Mode.SAMPLED), 100 * r.cpuOverhead(StepBench.Mode.EVERY));
