@@ -16,7 +16,7 @@ import java.util.Map;
  * trial's own schedule, and with the probe recording every step. One network trains in all three modes,
  * its two probes attached in turn ({@link Trainer#attach}): two networks of the same shape differ in step
  * time by up to 2% in either direction (where their native arrays landed: measured 2026-12-06 with two
- * probe-less networks side by side, relu d64 w64, -1.9% to +2.0% over three JVMs), which the probe's
+ * probe-less networks side by side, relu d64 w64, -1.9% to +2.0% in six JVMs), which the probe's
  * figures inherited when each mode had a network of its own. Each mode is warmed up, then timed in
  * interleaved repetitions (off, sampled, every, off, ...) so that drift in machine load hits all modes
  * alike; overheads are the median of the per-repetition ratios to the probe-off time.
