@@ -57,7 +57,7 @@ class StepBenchTest {
 
     /**
      * The benchmark reports a positive time for each repetition of each mode: the minimum count with no
-     * time to spare, {@link StepBench#MAX_REPS} when the time would allow more (1000 s: any step under 400 ms;
+     * time to spare, {@link StepBench#MAX_REPS} when the time would allow more (1000 s: any step under 200 ms;
      * this network's takes well under a millisecond once warm).
      */
     @Test

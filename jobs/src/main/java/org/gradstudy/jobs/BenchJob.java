@@ -89,7 +89,7 @@ public final class BenchJob {
                           String python, java.nio.file.Path peerScript) {
             if (rows != null && rows < 1000 || trials != null && trials < 20 || rssTrials != null && (rssTrials < 20 || rssTrials > 16000))
                 throw new BadInputException("--rows must be >= 1000, --trials >= 20, --rss-trials from 20 to 16000");
-            return new Options(quick, sections, work, quick ? 3 : 10, quick ? 5 : 20, quick ? 3 : 9, quick ? 0 : 8,
+            return new Options(quick, sections, work, quick ? 3 : 10, quick ? 5 : 10, quick ? 3 : 15, quick ? 0 : 8,
                     trials != null ? trials : quick ? 40 : 500, quick ? 10 : 100,
                     rssTrials != null ? rssTrials : quick ? 200 : 2000, rows != null ? rows : quick ? 200_000 : 10_000_000,
                     quick ? 20 : 200, python, peerScript);
