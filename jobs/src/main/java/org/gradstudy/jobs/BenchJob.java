@@ -198,9 +198,9 @@ public final class BenchJob {
         // Verdicts on CPU time (the step's own cost); the worst wall-clock figure is printed beside it.
         double[] all = worst(StepBench.Mode.EVERY), sampled = worst(StepBench.Mode.SAMPLED);
         verdicts.add(verdict(all[0] <= 0.10, String.format("probe overhead every step <= 10%%: worst shape %.1f%% in CPU time (%.1f%% wall)",
-                100 * all[0], 100 * all[1])));
+                shown(100 * all[0], 1, false), shown(100 * all[1], 1, false))));
         verdicts.add(verdict(sampled[0] <= 0.02, String.format("probe overhead at the default sampling <= 2%%: worst shape %.1f%% in CPU time (%.1f%% wall)",
-                100 * sampled[0], 100 * sampled[1])));
+                shown(100 * sampled[0], 1, false), shown(100 * sampled[1], 1, false))));
     }
 
     /** The largest CPU-time and wall-clock overhead of {@code mode} over the measured shapes. */
@@ -263,10 +263,11 @@ public final class BenchJob {
                 trialsPerSecond.put(master, outcome.ran() / wall);
                 peak.put(master, rss.peak());
                 out.printf("   %-9s %7d %9.1f %9.2f %12.1f %9.1f%% %9.1f%% %7d MB%n", master, outcome.ran(), wall, outcome.ran() / wall,
-                        sumTrial, 100 * sumTrial / (wall * cores), 100 * sumTrial / (trialPhase * cores), rss.peak() >> 20);
+                        sumTrial, shown(100 * sumTrial / (wall * cores), 1, true), shown(100 * sumTrial / (trialPhase * cores), 1, true), rss.peak() >> 20);
                 if (cores == 2) {
                     verdicts.add(verdict(sumTrial / (wall * cores) >= 0.9, String.format("Spark efficiency >= 90%% on local[2]: %.1f%% "
-                            + "(whole run), %.1f%% (trial phase)", 100 * sumTrial / (wall * cores), 100 * sumTrial / (trialPhase * cores))));
+                            + "(whole run), %.1f%% (trial phase)", shown(100 * sumTrial / (wall * cores), 1, true),
+                            shown(100 * sumTrial / (trialPhase * cores), 1, true))));
                 }
             } finally {
                 spark.stop();
@@ -275,10 +276,10 @@ public final class BenchJob {
             if (byThread != null) out.println("   " + master + " " + byThread);
         }
         double scaling = trialsPerSecond.get("local[2]") / trialsPerSecond.get("local[1]");
-        out.printf("   scaling local[2] / local[1]: %.2fx%n", scaling);
+        out.printf("   scaling local[2] / local[1]: %.2fx%n", shown(scaling, 2, true));
         out.printf("   executor memory per concurrent trial (peak RSS local[2] - local[1]): %d MB%n",
                 (peak.get("local[2]") - peak.get("local[1]")) >> 20);
-        verdicts.add(verdict(scaling >= 1.8, String.format("local[2] >= 1.8x local[1]: %.2fx", scaling)));
+        verdicts.add(verdict(scaling >= 1.8, String.format("local[2] >= 1.8x local[1]: %.2fx", shown(scaling, 2, true))));
     }
 
     // ---------------------------------------------------------------- rss
@@ -519,6 +520,16 @@ public final class BenchJob {
     static Study parse(String text) { return StudyParser.parse(text, "bench.conf", "bench"); }
 
     static String verdict(boolean met, String what) { return (met ? "MET     " : "MISSED  ") + what; }
+
+    /**
+     * {@code v} at {@code places} decimals, rounded toward missing its check: down for a figure that must
+     * reach a target ({@code atLeast}), up for one that must stay under it. A scaling of 1.7996 prints 1.79,
+     * not a 1.80 beside MISSED; an overhead of 10.04% prints 10.1%.
+     */
+    static double shown(double v, int places, boolean atLeast) {
+        double f = Math.pow(10, places), x = v * f;
+        return (atLeast ? Math.floor(x + 1e-9) : Math.ceil(x - 1e-9)) / f;
+    }
 
     static void deleteTree(java.nio.file.Path dir) {
         if (!Files.exists(dir)) return;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The bench's pieces that need no Spark: section names, study sizes, the RSS slope. */
+/** The bench's pieces that need no Spark: section names, study sizes, the RSS slope, the printed figures. */
 class BenchJobTest {
     @Test
     void sectionsAreNamedInLowerCase() {
@@ -28,6 +28,19 @@ class BenchJobTest {
         long rows = trials.stream().mapToLong(t -> 21L * 2 * (t.depth() + 1)).sum();
         assertEquals(80 * 187, trials.size());
         assertTrue(rows >= 10_000_000 && rows < 10_100_000, "rows " + rows);
+    }
+
+    /** A printed figure never looks met when its check is missed: rounded toward missing, and exact when it is exact. */
+    @Test
+    void figuresAreRoundedTowardMissingTheirTargets() {
+        assertEquals(1.79, BenchJob.shown(1.7996, 2, true));
+        assertEquals(1.8, BenchJob.shown(1.8, 2, true));
+        assertEquals(1.83, BenchJob.shown(1.8349, 2, true));
+        assertEquals(89.9, BenchJob.shown(89.96, 1, true));
+        assertEquals(10.1, BenchJob.shown(10.04, 1, false));
+        assertEquals(10.0, BenchJob.shown(10.0, 1, false));
+        assertEquals(2.0, BenchJob.shown(1.96, 1, false));
+        assertEquals(-0.9, BenchJob.shown(-0.93, 1, false));
     }
 
     @Test
