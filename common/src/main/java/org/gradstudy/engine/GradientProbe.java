@@ -130,32 +130,21 @@ public final class GradientProbe extends BaseTrainingListener {
                 String name = dense.getConfig().getLayerName();
                 int[] idx = java.util.stream.IntStream.range(0, slots.length).filter(i -> slots[i].vertex().equals(name)).toArray();
                 if (idx.length > 0) slotsOfLayer.put(name, idx);
-                if (idx.length > 0 || layerOfOutput.containsKey(name)) {
-                    dense.sink(sink);
-                    sunk.add(dense);
-                }
+                if (idx.length > 0 || layerOfOutput.containsKey(name)) sunk.add(dense);
             }
         this.normed = NormedStep.install(this.net, Arrays.stream(slots).map(ParamSlot::key).toArray(String[]::new), scratch, scratch2);
+        attach();
     }
 
     /**
-     * Makes this probe the network's: its listener, the receiver of its dense layers' gradients and outputs,
-     * and its gradient-descent step. The constructor does all but the listener; this re-attaches a probe
-     * after {@link #detach} or after another probe was attached to the same network (the step benchmark
-     * times one network without a probe and with each of two in turn, so that no difference between two
-     * networks' memory is counted as the probe's cost).
+     * Makes this probe the network's (the constructor does): its listener, the receiver of its dense layers'
+     * gradients and outputs, and its gradient-descent step. Again after another probe or none trained the
+     * network ({@link Trainer#attach}: the step benchmark's modes on one network).
      */
     void attach() {
         net.setListeners(this);
         for (KeptPreOutputDense.Impl dense : sunk) dense.sink(sink);
         if (normed != null) NormedStep.use(net, normed);
-    }
-
-    /** Leaves {@code net} without a probe: no listener, no receiver in its dense layers, DL4J's plain step. */
-    static void detach(org.deeplearning4j.nn.graph.ComputationGraph net) {
-        net.setListeners();
-        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) if (l instanceof KeptPreOutputDense.Impl dense) dense.sink(null);
-        NormedStep.use(net, null);
     }
 
     /**

@@ -42,8 +42,7 @@ final class Trainer {
         this.built = NetworkFactory.build(trial);
         this.net = built.net();
         this.probe = probed ? new GradientProbe(built, trial) : null;
-        if (probe != null) probe.attach();
-        this.attached = probe;
+        this.attached = probe; // attached by its constructor
         this.batch = trial.training().batchSize();
         this.batches = new Minibatches(data.trainSize(), batch, trial.seed());
         this.rows = new int[batch];
@@ -65,8 +64,12 @@ final class Trainer {
      * with none: the step benchmark's modes on one network.
      */
     void attach(GradientProbe p) {
-        if (p == null) GradientProbe.detach(net);
-        else p.attach();
+        if (p != null) p.attach();
+        else { // no listener, no receiver in the dense layers, DL4J's plain step
+            net.setListeners();
+            for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) if (l instanceof KeptPreOutputDense.Impl dense) dense.sink(null);
+            NormedStep.use(net, null);
+        }
         attached = p;
     }
 
