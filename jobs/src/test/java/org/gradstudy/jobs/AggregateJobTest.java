@@ -221,9 +221,10 @@ class AggregateJobTest {
     }
 
     @Test
-    void sessionsKeepEveryGeneratedClassOfAnAggregation() {
-        // A static setting: the session must have been built with it (Sessions), not set afterwards.
+    void sessionsKeepEveryGeneratedClassOfAnAggregationAndSmallPages() {
+        // Static settings: the session must have been built with them (Sessions), not set afterwards.
         assertEquals(Integer.toString(Sessions.CODEGEN_CACHE_ENTRIES), spark.conf().get(Sessions.CODEGEN_CACHE));
+        assertEquals(Sessions.PAGE_SIZE_VALUE, spark.conf().get(Sessions.PAGE_SIZE));
     }
 
     static List<String> sorted(String table) {
