@@ -235,7 +235,7 @@ public final class BenchJob {
         for (String master : List.of("local[1]", "local[2]")) {
             int cores = master.equals("local[1]") ? 1 : 2;
             MachineLoad load = MachineLoad.start();
-            String byThread = null;
+            String byThread = null, slots = null;
             SparkSession spark = session(master);
             try {
                 // Warm-up (JIT, Spark's first jobs), not timed.
@@ -256,10 +256,16 @@ public final class BenchJob {
                 double wall = (System.nanoTime() - t0) / 1e9;
                 byThread = cpu.report();
                 rss.stop();
+                try {
+                    spark.sparkContext().listenerBus().waitUntilEmpty(); // the run's last task ends delivered to span
+                } catch (java.util.concurrent.TimeoutException e) {
+                    out.println("   Spark's listener bus did not drain in 10 s: the task slot figures may miss the last tasks");
+                }
                 spark.sparkContext().removeSparkListener(span);
                 double sumTrial = spark.read().parquet(wh.table(TrialsTable.NAME)).where(col(TrialsTable.STUDY).equalTo(study.name()))
                         .agg(org.apache.spark.sql.functions.sum(TrialsTable.WALL_MS)).first().getLong(0) / 1000.0;
                 double trialPhase = span.seconds();
+                slots = span.slots(wall, cores, sumTrial);
                 trialsPerSecond.put(master, outcome.ran() / wall);
                 peak.put(master, rss.peak());
                 out.printf("   %-9s %7d %9.1f %9.2f %12.1f %9.1f%% %9.1f%% %7d MB%n", master, outcome.ran(), wall, outcome.ran() / wall,
@@ -274,6 +280,7 @@ public final class BenchJob {
             }
             out.println("   " + master + " " + load.report());
             if (byThread != null) out.println("   " + master + " " + byThread);
+            if (slots != null) out.println("   " + master + " " + slots);
         }
         double scaling = trialsPerSecond.get("local[2]") / trialsPerSecond.get("local[1]");
         out.printf("   scaling local[2] / local[1]: %.2fx%n", shown(scaling, 2, true));
@@ -540,25 +547,43 @@ public final class BenchJob {
         }
     }
 
-    /** Counts finished trial tasks and the span from the first trial task's launch to the last one's end. */
+    /**
+     * Counts finished trial tasks, the span from the first trial task's launch to the last one's end, and
+     * the executors' run time of the tasks by scheduler pool: trials, commits, the rest (reads, aggregation).
+     */
     static final class TaskSpan extends SparkListener {
-        private final Map<Integer, Boolean> trialStages = new ConcurrentHashMap<>();
+        private final Map<Integer, String> stagePool = new ConcurrentHashMap<>();
+        private final Map<String, Long> runMs = new ConcurrentHashMap<>();
         final AtomicLong done = new AtomicLong();
         private volatile long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
 
         @Override public void onStageSubmitted(SparkListenerStageSubmitted e) {
             String pool = e.properties() == null ? null : e.properties().getProperty("spark.scheduler.pool");
-            trialStages.put(e.stageInfo().stageId(), RunJob.Batches.TRIALS_POOL.equals(pool));
+            stagePool.put(e.stageInfo().stageId(), pool == null ? "" : pool);
         }
 
         @Override public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
-            if (!trialStages.getOrDefault(e.stageId(), false)) return;
+            String pool = stagePool.getOrDefault(e.stageId(), "");
+            if (e.taskMetrics() != null) add(pool, e.taskMetrics().executorRunTime());
+            if (!pool.equals(RunJob.Batches.TRIALS_POOL)) return;
             done.incrementAndGet();
             first = Math.min(first, e.taskInfo().launchTime());
             last = Math.max(last, e.taskInfo().finishTime());
         }
 
+        void add(String pool, long ms) { runMs.merge(pool, ms, Long::sum); }
+
         double seconds() { return last > first ? (last - first) / 1000.0 : Double.NaN; }
+
+        /** Where the task slots of a run of {@code wall} seconds on {@code cores} went, beside the trials' own time. */
+        String slots(double wall, int cores, double sumTrial) {
+            double trials = runMs.getOrDefault(RunJob.Batches.TRIALS_POOL, 0L) / 1000.0;
+            double commits = runMs.getOrDefault(RunJob.Batches.COMMIT_POOL, 0L) / 1000.0;
+            double rest = runMs.values().stream().mapToLong(Long::longValue).sum() / 1000.0 - trials - commits;
+            return String.format("task slots (wall x cores = %.1f s): trial tasks %.1f s (their trials' wall_ms %.1f s), "
+                    + "commits %.1f s, reads and aggregation %.1f s, no task %.1f s", wall * cores, trials, sumTrial, commits, rest,
+                    wall * cores - trials - commits - rest);
+        }
     }
 
     /** Samples VmRSS and the committed heap with the trials finished so far, on a daemon thread. */

@@ -43,6 +43,19 @@ class BenchJobTest {
         assertEquals(-0.9, BenchJob.shown(-0.93, 1, false));
     }
 
+    /** The slots of a run split by scheduler pool; what no task ran is the rest of wall x cores. */
+    @Test
+    void taskSlotsAreSplitByPool() {
+        BenchJob.TaskSpan span = new BenchJob.TaskSpan();
+        span.add(RunJob.Batches.TRIALS_POOL, 100_000);
+        span.add(RunJob.Batches.TRIALS_POOL, 4_200);
+        span.add(RunJob.Batches.COMMIT_POOL, 4_300);
+        span.add("", 4_000);
+        span.add("", 200);
+        assertEquals("task slots (wall x cores = 118.0 s): trial tasks 104.2 s (their trials' wall_ms 100.5 s), commits 4.3 s, "
+                + "reads and aggregation 4.2 s, no task 5.3 s", span.slots(59.0, 2, 100.5));
+    }
+
     @Test
     void slopeIsTheLeastSquaresFitOverTheSecondHalf() {
         List<long[]> samples = List.of(new long[] {0, 900}, new long[] {10, 100}, new long[] {20, 120}, new long[] {30, 140});
