@@ -20,8 +20,8 @@ public final class Sessions {
     /**
      * Spark sizes the memory pages of its hash aggregates and sorts from the heap: 64 MB each with a 4 GB
      * heap. Every hash-aggregate task of a run's aggregation took one or two such pages (on-heap
-     * {@code long[]}), and the young collections that met them live copied them: 200-650 ms pauses and a
-     * dozen full collections in the aggregation at the end of a 500-trial run. gradstudy's aggregates have
+     * {@code long[]}), and the young collections that met them live copied them: pauses of 200-760 ms and
+     * up to nine full collections in the aggregation at the end of a 500-trial run. gradstudy's aggregates have
      * thousands of groups, not millions; pages of 2 MB hold them, and a task takes more pages as it needs.
      */
     static final String PAGE_SIZE = "spark.buffer.pageSize";

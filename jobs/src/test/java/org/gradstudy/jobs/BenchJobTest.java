@@ -46,7 +46,7 @@ class BenchJobTest {
     /** The slots of a run split by scheduler pool; what no task ran is the rest of wall x cores. */
     @Test
     void taskSlotsAreSplitByPool() {
-        BenchJob.TaskSpan span = new BenchJob.TaskSpan();
+        TaskSpan span = new TaskSpan();
         span.add(RunJob.Batches.TRIALS_POOL, 100_000);
         span.add(RunJob.Batches.TRIALS_POOL, 4_200);
         span.add(RunJob.Batches.COMMIT_POOL, 4_300);

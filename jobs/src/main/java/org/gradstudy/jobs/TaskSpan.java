@@ -1,0 +1,49 @@
+package org.gradstudy.jobs;
+
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * For {@code bench}: counts finished trial tasks, the span from the first trial task's launch to the last
+ * one's end, and the executors' run time of the tasks by scheduler pool: trials, commits, the rest (reads,
+ * aggregation).
+ */
+final class TaskSpan extends SparkListener {
+    private final Map<Integer, String> stagePool = new ConcurrentHashMap<>();
+    private final Map<String, Long> runMs = new ConcurrentHashMap<>();
+    final AtomicLong done = new AtomicLong();
+    private volatile long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+
+    @Override public void onStageSubmitted(SparkListenerStageSubmitted e) {
+        String pool = e.properties() == null ? null : e.properties().getProperty("spark.scheduler.pool");
+        stagePool.put(e.stageInfo().stageId(), pool == null ? "" : pool);
+    }
+
+    @Override public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
+        String pool = stagePool.getOrDefault(e.stageId(), "");
+        if (e.taskMetrics() != null) add(pool, e.taskMetrics().executorRunTime());
+        if (!pool.equals(RunJob.Batches.TRIALS_POOL)) return;
+        done.incrementAndGet();
+        first = Math.min(first, e.taskInfo().launchTime());
+        last = Math.max(last, e.taskInfo().finishTime());
+    }
+
+    void add(String pool, long ms) { runMs.merge(pool, ms, Long::sum); }
+
+    double seconds() { return last > first ? (last - first) / 1000.0 : Double.NaN; }
+
+    /** Where the task slots of a run of {@code wall} seconds on {@code cores} went, beside the trials' own time. */
+    String slots(double wall, int cores, double sumTrial) {
+        double trials = runMs.getOrDefault(RunJob.Batches.TRIALS_POOL, 0L) / 1000.0;
+        double commits = runMs.getOrDefault(RunJob.Batches.COMMIT_POOL, 0L) / 1000.0;
+        double rest = runMs.values().stream().mapToLong(Long::longValue).sum() / 1000.0 - trials - commits;
+        return String.format("task slots (wall x cores = %.1f s): trial tasks %.1f s (their trials' wall_ms %.1f s), "
+                + "commits %.1f s, reads and aggregation %.1f s, no task %.1f s", wall * cores, trials, sumTrial, commits, rest,
+                wall * cores - trials - commits - rest);
+    }
+}
