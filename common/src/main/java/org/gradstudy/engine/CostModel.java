@@ -3,6 +3,9 @@ package org.gradstudy.engine;
 import org.gradstudy.study.Normalization;
 import org.gradstudy.study.TrialConfig;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A rough estimate of a trial's CPU time, for planning: per training step a fixed overhead plus, per
  * hidden layer, ND4J's per-op overhead and the matrix products at a sustained rate. Calibrated on a
@@ -31,4 +34,29 @@ public final class CostModel {
 
     /** Estimated milliseconds of the whole trial. */
     public static double trialMillis(TrialConfig trial) { return stepMillis(trial) * trial.training().steps(); }
+
+    /**
+     * Groups {@code trials}, in their order, into packs of consecutive trials: each pack closes once its
+     * estimated time ({@link #trialMillis}) reaches {@code targetMillis}, or once it holds
+     * {@code trials.size() / minPacks} trials, so there are at least {@code minPacks} packs whenever there
+     * are that many trials. An engine runs a pack as one task: a task costs a scheduler some milliseconds
+     * whatever it holds, as much as a whole tiny trial.
+     */
+    public static List<List<TrialConfig>> pack(List<TrialConfig> trials, double targetMillis, int minPacks) {
+        int cap = Math.max(1, trials.size() / Math.max(1, minPacks));
+        List<List<TrialConfig>> packs = new ArrayList<>();
+        List<TrialConfig> current = new ArrayList<>();
+        double millis = 0;
+        for (TrialConfig t : trials) {
+            current.add(t);
+            millis += trialMillis(t);
+            if (millis >= targetMillis || current.size() == cap) {
+                packs.add(current);
+                current = new ArrayList<>();
+                millis = 0;
+            }
+        }
+        if (!current.isEmpty()) packs.add(current);
+        return packs;
+    }
 }

@@ -1,5 +1,6 @@
 package org.gradstudy.jobs;
 
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -9,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * For {@code bench}: counts finished trial tasks, the span from the first trial task's launch to the last
+ * For {@code bench}: counts finished trials, the span from the first trial task's launch to the last
  * one's end, and the executors' run time of the tasks by scheduler pool: trials, commits, the rest (reads,
  * aggregation).
  */
@@ -17,6 +18,7 @@ final class TaskSpan extends SparkListener {
     private final Map<Integer, String> stagePool = new ConcurrentHashMap<>();
     private final Map<String, Long> runMs = new ConcurrentHashMap<>();
     final AtomicLong done = new AtomicLong();
+    private final AtomicLong trialTasks = new AtomicLong();
     private volatile long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
 
     @Override public void onStageSubmitted(SparkListenerStageSubmitted e) {
@@ -28,10 +30,19 @@ final class TaskSpan extends SparkListener {
         String pool = stagePool.getOrDefault(e.stageId(), "");
         if (e.taskMetrics() != null) add(pool, e.taskMetrics().executorRunTime());
         if (!pool.equals(RunJob.Batches.TRIALS_POOL)) return;
-        done.incrementAndGet();
+        trialTasks.incrementAndGet();
+        scala.collection.Iterator<AccumulableInfo> acc = e.taskInfo().accumulables().iterator();
+        while (acc.hasNext()) { // a task runs a pack of trials: count them by the run's accumulator
+            AccumulableInfo a = acc.next();
+            if (a.name().isDefined() && a.name().get().equals(RunJob.Batches.FINISHED) && a.update().isDefined())
+                done.addAndGet(((Number) a.update().get()).longValue());
+        }
         first = Math.min(first, e.taskInfo().launchTime());
         last = Math.max(last, e.taskInfo().finishTime());
     }
+
+    /** Tasks that ran trials. */
+    long trialTasks() { return trialTasks.get(); }
 
     void add(String pool, long ms) { runMs.merge(pool, ms, Long::sum); }
 

@@ -9,7 +9,7 @@ import org.gradstudy.data.UserData;
 
 import java.net.InetAddress;
 
-/** Executor side of {@code run}: one trial per task. Captures nothing but the trial config. */
+/** Executor side of {@code run}: one trial (a task runs its pack's trials one after another). Captures nothing but the trial config. */
 final class TrialTask {
     private TrialTask() {}
 

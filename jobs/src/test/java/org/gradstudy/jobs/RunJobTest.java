@@ -173,6 +173,35 @@ class RunJobTest {
         assertEquals(2L, spark.sql("SELECT count(DISTINCT study) FROM parquet.`" + wh.table("depth_summary") + "`").first().getLong(0));
     }
 
+    /**
+     * Short trials run several to a task, each recorded once: 16 trials of 3 steps (about 6 ms estimated
+     * each) in one batch of 16 on local[2] make 4 packs of 4, the most a batch of 16 may hold while
+     * keeping two tasks per core.
+     */
+    @Test
+    void shortTrialsRunSeveralToATaskEachRecordedOnce() {
+        Warehouse wh = new Warehouse(dir.resolve("packed").toString());
+        Study s = study("name = p\naxes { depth = [2, 3], activation = [relu, tanh] }\n"
+                + "training { steps = 3, batch-size = 8, samples = 64 }\nreplicates = 4\n");
+        TaskSpan span = new TaskSpan();
+        spark.sparkContext().addSparkListener(span);
+        try {
+            RunJob.Outcome o = RunJob.run(spark, s, wh, new RunJob.Options(0, 0, false, 0, 0.5, 16));
+            assertEquals(new RunJob.Outcome(16, 0, 16, 16, 0, 0, 0, 0, RunJob.Exit.COMPLETE, null), o);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e);
+        } finally {
+            spark.sparkContext().removeSparkListener(span);
+        }
+        assertEquals(4, span.trialTasks(), "16 trials in 4 tasks");
+        assertEquals(16, span.done.get(), "the trials counted by the run's accumulator");
+        assertEquals(16L, count(wh, "trials", "true"));
+        assertEquals(16L, spark.sql("SELECT count(DISTINCT trial_id) FROM parquet.`" + wh.table("trials") + "`").first().getLong(0));
+        // 8 trials per depth x 2 recorded steps (0 and the last, 2) x (depth + 1) layers x (W, b)
+        assertEquals(8L * 2 * ((2 + 1) * 2 + (3 + 1) * 2), count(wh, "layer_stats", "true"));
+    }
+
     @Test
     void leftoversOfAKilledRunAreCleanedAndItsTrialsRunAgain() throws Exception {
         Warehouse wh = new Warehouse(dir.resolve("killed").toString());
