@@ -195,10 +195,10 @@ public final class RunJob {
         /**
          * Trials are packed into tasks of at least this many estimated milliseconds ({@link CostModel#pack}),
          * in their longest-first order, keeping at least two tasks per core in every batch. A task costs
-         * about 5 ms outside its trials (launch, the result's round trip through the driver, caching),
-         * a third of a tiny trial's own time: 1000 trials of depth 2, width 16 and 20 steps (13-14 ms each)
-         * kept the two cores of a local[2] run's trial phase 69.5% busy with trials one per task, 83.0-83.6%
-         * packed (9.6 s -> 8.4 s). Trials estimated at this much or more still run one per task.
+         * about 7 ms of a core outside its trials here (launch, the result's round trip through the driver,
+         * caching), as much as a tiny trial: 1000 trials of depth 2, width 16 and 20 steps (about 8 ms each
+         * in a local[2] run) kept the cores of the trial phase 49.6-49.9% busy with trials one per task,
+         * 72.1-73.3% packed (7.8-8.3 s -> 5.6-5.9 s). Trials estimated at this much or more run one per task.
          */
         static final double PACK_MILLIS = 500;
         /** Name of the accumulator counting the run's finished trials (progress, the bench). */
