@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS gradstudy.trials (
   test_loss             DOUBLE COMMENT 'mean cross-entropy loss on the held-out test split; null when not finite',
   test_accuracy         DOUBLE COMMENT 'accuracy (0 to 1) on the held-out test split; null when not finite',
   parameter_count       BIGINT COMMENT 'trainable parameters of the network',
-  wall_ms               BIGINT COMMENT 'wall-clock milliseconds of the trial in its task: data, network, training, probe and evaluation',
+  wall_ms               BIGINT COMMENT 'wall-clock milliseconds (rounded) of the trial in its task: data, network, training, probe and evaluation',
   executor              STRING COMMENT 'where it ran: Spark executor id@host:pid',
   versions              STRING COMMENT 'gradstudy, DL4J, Java and Spark versions that computed it',
   config                STRING COMMENT 'the canonical config text whose hash is trial_id',

@@ -21,6 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrialRunnerTest {
+    /** wall_ms is rounded to the nearest millisecond, not truncated. */
+    @Test
+    void wallTimeIsRoundedToWholeMilliseconds() {
+        assertEquals(2, TrialRunner.roundedMillis(2_499_999));
+        assertEquals(3, TrialRunner.roundedMillis(2_500_000));
+        assertEquals(3, TrialRunner.roundedMillis(2_600_000));
+        assertEquals(0, TrialRunner.roundedMillis(400_000));
+    }
+
     static TrialConfig trial(Activation a, Init init, int depth, double lr, Training t, int every) {
         return Trials.of(a, init, depth, 32, lr, t, new ProbeSettings(every), 99);
     }

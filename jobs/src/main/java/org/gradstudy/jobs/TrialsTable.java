@@ -53,7 +53,7 @@ public final class TrialsTable {
         f.add(Columns.field(TEST_ACCURACY, DataTypes.DoubleType, true, "accuracy (0 to 1) on the held-out test split; null when not finite"));
         f.add(Columns.field(PARAMETER_COUNT, DataTypes.LongType, false, "trainable parameters of the network"));
         f.add(Columns.field(WALL_MS, DataTypes.LongType, false,
-                "wall-clock milliseconds of the trial in its task: data, network, training, probe and evaluation"));
+                "wall-clock milliseconds (rounded) of the trial in its task: data, network, training, probe and evaluation"));
         f.add(Columns.field(EXECUTOR, DataTypes.StringType, false, "where it ran: Spark executor id@host:pid"));
         f.add(Columns.field(VERSIONS, DataTypes.StringType, false, "gradstudy, DL4J, Java and Spark versions that computed it"));
         f.add(Columns.field(CONFIG, DataTypes.StringType, false, "the canonical config text whose hash is trial_id"));
