@@ -42,8 +42,9 @@ import static org.apache.spark.sql.functions.col;
 
 /**
  * {@code run}: expands a study, skips the trials that already have a result in the warehouse, trains the
- * rest as Spark tasks (short trials packed several to a task) in batches committed atomically (see {@link Commits}), records the run
- * in {@code runs} and recomputes the aggregates ({@link AggregateJob}). Budgets stop it cleanly between batches.
+ * rest as Spark tasks (short trials packed several to a task) in batches committed atomically (see
+ * {@link Commits}), records the run in {@code runs} and recomputes the aggregates ({@link AggregateJob}).
+ * Budgets stop it cleanly between batches.
  */
 public final class RunJob {
     private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
