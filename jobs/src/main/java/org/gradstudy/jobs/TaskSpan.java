@@ -53,8 +53,8 @@ final class TaskSpan extends SparkListener {
         double trials = runMs.getOrDefault(RunJob.Batches.TRIALS_POOL, 0L) / 1000.0;
         double commits = runMs.getOrDefault(RunJob.Batches.COMMIT_POOL, 0L) / 1000.0;
         double rest = runMs.values().stream().mapToLong(Long::longValue).sum() / 1000.0 - trials - commits;
-        return String.format("task slots (wall x cores = %.1f s): trial tasks %.1f s (their trials' wall_ms %.1f s), "
-                + "commits %.1f s, reads and aggregation %.1f s, no task %.1f s", wall * cores, trials, sumTrial, commits, rest,
-                wall * cores - trials - commits - rest);
+        return String.format("task slots (wall x cores = %.1f s): trial tasks %.1f s (%d tasks, %d trials; their trials' wall_ms %.1f s), "
+                + "commits %.1f s, reads and aggregation %.1f s, no task %.1f s", wall * cores, trials, trialTasks.get(), done.get(),
+                sumTrial, commits, rest, wall * cores - trials - commits - rest);
     }
 }
