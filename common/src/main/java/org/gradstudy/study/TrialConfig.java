@@ -89,13 +89,6 @@ public record TrialConfig(String study, long studySeed, int replicate, long seed
         }
     }
 
-    /** Relative cost of the trial (multiply-adds per step times steps), for scheduling longest first. */
-    public double cost() {
-        double w = width();
-        double perStep = training.inputs() * w + (depth() - 1) * w * w + w * training.classes();
-        return perStep * training.batchSize() * training.steps();
-    }
-
     private static long mix(long z) { // SplitMix64 finalizer
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -52,6 +52,18 @@ class CostModelTest {
         assertEquals(trials, packs.stream().flatMap(List::stream).toList());
     }
 
+    /**
+     * Depth 64 at width 16: 1.5 + 64 x (0.23 + 0.002) = 16.3 ms a step; depth 2 at width 256: 1.5 + 2 x
+     * (0.23 + 0.524) = 3.0 ms. Their multiply-adds per step rank them the other way (63 x 16^2 against 256^2).
+     */
+    @Test
+    void theLongestEstimatedTrialComesFirst() {
+        TrialConfig deepNarrow = trial(64, 16, 1), shallowWide = trial(2, 256, 2), tiny = trial(2, 16, 3);
+        List<TrialConfig> order = new ArrayList<>(List.of(tiny, shallowWide, deepNarrow));
+        order.sort(CostModel.LONGEST_FIRST);
+        assertEquals(List.of(deepNarrow, shallowWide, tiny), order);
+    }
+
     private static List<Integer> sizes(List<List<TrialConfig>> packs) {
         return packs.stream().map(List::size).toList();
     }

@@ -30,7 +30,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -122,7 +121,7 @@ public final class RunJob {
         for (TrialConfig t : expansion.trials()) if (!done.contains(t.trialId())) pending.add(t);
         long alreadyDone = expansion.trials().size() - pending.size();
         // Longest trials first, so no long straggler starts last and runs alone.
-        pending.sort(Comparator.comparingDouble(TrialConfig::cost).reversed());
+        pending.sort(CostModel.LONGEST_FIRST);
         int budget = opts.maxTrials() > 0 ? Math.min(opts.maxTrials(), pending.size()) : pending.size();
         LOG.info("study {}: run {}: {} trials, {} already done, {} to run now", study.name(), runId,
                 expansion.trials().size(), alreadyDone, budget);
