@@ -302,14 +302,7 @@ public final class RunJob {
             long limit = timeoutMs;
             List<List<TrialConfig>> packs = CostModel.pack(slice, PACK_MILLIS, 2 * parallelism);
             JavaRDD<TrialResult> results = jsc.parallelize(packs, packs.size()) // one pack of trials per task
-                    .flatMap(pack -> {
-                        List<TrialResult> out = new ArrayList<>(pack.size());
-                        for (TrialConfig t : pack) {
-                            out.add(TrialTask.run(t, data.value(), limit));
-                            done.add(1);
-                        }
-                        return out.iterator();
-                    })
+                    .flatMap(pack -> TrialTask.run(pack, data.value(), limit, done).iterator())
                     // Kept as objects until committed: serialized storage cost each trial a Java serialization
                     // of its thousands of LayerStat records, then one deserialization per commit query.
                     .persist(StorageLevel.MEMORY_AND_DISK());

@@ -7,15 +7,25 @@ import org.gradstudy.result.Versions;
 import org.gradstudy.study.TrialConfig;
 import org.gradstudy.data.UserData;
 
-import java.net.InetAddress;
+import org.apache.spark.util.LongAccumulator;
 
-/** Executor side of {@code run}: one trial (a task runs its pack's trials one after another). Captures nothing but the trial config. */
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Executor side of {@code run}: one task's pack of trials, one after another. Captures nothing but the trial configs. */
 final class TrialTask {
     private TrialTask() {}
 
-    static TrialResult run(TrialConfig trial, UserData data, long timeoutMillis) {
-        return TrialRunner.run(trial, executor(), Versions.summary("spark=" + org.apache.spark.package$.MODULE$.SPARK_VERSION()),
-                data, timeoutMillis);
+    /** Runs {@code pack}'s trials in order, counting each in {@code finished} as it ends. */
+    static List<TrialResult> run(List<TrialConfig> pack, UserData data, long timeoutMillis, LongAccumulator finished) {
+        String executor = executor(), versions = Versions.summary("spark=" + org.apache.spark.package$.MODULE$.SPARK_VERSION());
+        List<TrialResult> out = new ArrayList<>(pack.size());
+        for (TrialConfig trial : pack) {
+            out.add(TrialRunner.run(trial, executor, versions, data, timeoutMillis));
+            finished.add(1);
+        }
+        return out;
     }
 
     /** executor id @ host : pid, so a result says which JVM computed it. */
