@@ -25,6 +25,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
@@ -49,7 +55,7 @@ public final class AggregateJob {
     public static final String TRIAL_METRICS = "trial_metrics", TECHNIQUE_DEPTH = "technique_depth",
             LAYER_PROFILE = "layer_profile", TECHNIQUE_EFFECTS = "technique_effects", THEORY = "theory", CLAIMS = "claims";
 
-    /** Every table this job writes, in the order it writes them. */
+    /** Every table this job writes ({@code layer_profile} and the chain of the others are written side by side). */
     public static final List<String> TABLES = List.of(TRIAL_METRICS, TECHNIQUE_DEPTH, LAYER_PROFILE, TECHNIQUE_EFFECTS,
             THEORY, CLAIMS, DepthSummary.NAME);
 
@@ -99,17 +105,55 @@ public final class AggregateJob {
 
         // Each table is written, then read back as the view the next queries use: its plan is then a scan
         // of a few files, not the whole lineage (the matched pairs alone join trial_metrics 26 times).
-        write(spark, commits, TRIAL_METRICS, Tables.conform(spark.sql(sql("trial_metrics.sql")), AggregateTables.TRIAL_METRICS));
+        // The tables are written as soon as the views they read exist, up to three at a time: most of a
+        // table's time is the driver planning it and waiting for its small jobs one after another, so one
+        // table's planning overlaps another's tasks (README, "Where the time went").
         List<Axis> varied = variedAxes(spark);
-        write(spark, commits, TECHNIQUE_DEPTH, Tables.conform(spark.sql(sql("technique_depth.sql", varied)), AggregateTables.TECHNIQUE_DEPTH));
-        write(spark, commits, LAYER_PROFILE, Tables.conform(spark.sql(sql("layer_profile.sql", varied)), AggregateTables.LAYER_PROFILE));
-        spark.sql(effectPairsSql(varied)).createOrReplaceTempView("effect_pairs");
-        write(spark, commits, TECHNIQUE_EFFECTS, Tables.conform(spark.sql(sql("technique_effects.sql")), AggregateTables.TECHNIQUE_EFFECTS));
-        predictions(spark).createOrReplaceTempView("predictions");
-        write(spark, commits, THEORY, Tables.conform(spark.sql(sql("theory.sql")), AggregateTables.THEORY));
-        write(spark, commits, CLAIMS, Tables.conform(spark.sql(sql("claims.sql")), AggregateTables.CLAIMS));
-        write(spark, commits, DepthSummary.NAME, DepthSummary.compute(spark));
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_TABLES, daemon("gradstudy-aggregate"));
+        try {
+            CompletableFuture<Void> profile = CompletableFuture.runAsync(() -> write(spark, commits, LAYER_PROFILE,
+                    Tables.conform(spark.sql(sql("layer_profile.sql", varied)), AggregateTables.LAYER_PROFILE)), pool);
+            write(spark, commits, TRIAL_METRICS, Tables.conform(spark.sql(sql("trial_metrics.sql")), AggregateTables.TRIAL_METRICS));
+            CompletableFuture<Void> depth = CompletableFuture.runAsync(() -> write(spark, commits, TECHNIQUE_DEPTH,
+                    Tables.conform(spark.sql(sql("technique_depth.sql", varied)), AggregateTables.TECHNIQUE_DEPTH)), pool);
+            CompletableFuture<Void> effects = CompletableFuture.runAsync(() -> {
+                spark.sql(effectPairsSql(varied)).createOrReplaceTempView("effect_pairs");
+                write(spark, commits, TECHNIQUE_EFFECTS, Tables.conform(spark.sql(sql("technique_effects.sql")), AggregateTables.TECHNIQUE_EFFECTS));
+            }, pool);
+            CompletableFuture<Void> claims = CompletableFuture.allOf(depth, effects).thenRunAsync(() -> write(spark, commits, CLAIMS,
+                    Tables.conform(spark.sql(sql("claims.sql")), AggregateTables.CLAIMS)), pool);
+            predictions(spark).createOrReplaceTempView("predictions");
+            write(spark, commits, THEORY, Tables.conform(spark.sql(sql("theory.sql")), AggregateTables.THEORY));
+            write(spark, commits, DepthSummary.NAME, DepthSummary.compute(spark));
+            CompletableFuture.allOf(profile, claims).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        } finally {
+            pool.shutdown(); // after a failure, the tables already started still finish before it is thrown
+            awaitQuietly(pool);
+        }
         LOG.info("study {}: aggregates recomputed in {} ms", study, System.currentTimeMillis() - t0);
+    }
+
+    /** Derived tables written at once, at most: {@code layer_profile} beside the chain of the others, with one more. */
+    static final int PARALLEL_TABLES = 3;
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            while (!pool.awaitTermination(1, TimeUnit.MINUTES)) LOG.info("waiting for the aggregate tables still being written");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Replaces the study's partition of {@code table} with {@code rows}, then registers the written rows as a view. */
@@ -191,13 +235,14 @@ public final class AggregateJob {
     }
 
     /**
-     * The grouping axes with more than one value among the trials of the view {@code trial_metrics}: an
-     * axis with one value has no pairs, and each block of the pairs query is a join.
+     * The grouping axes with more than one value among the trials of the view {@code trials} (the rows
+     * and axis columns of {@code trial_metrics}): an axis with one value has no pairs, and each block of
+     * the pairs query is a join.
      */
     static List<Axis> variedAxes(SparkSession spark) {
         List<Axis> axes = groupingAxes();
         Row counts = spark.sql("SELECT " + axes.stream().map(a -> "count(DISTINCT " + a.column() + ")")
-                .collect(Collectors.joining(", ")) + " FROM trial_metrics").first();
+                .collect(Collectors.joining(", ")) + " FROM trials").first();
         List<Axis> varied = new ArrayList<>();
         for (int i = 0; i < axes.size(); i++) if (counts.getLong(i) > 1) varied.add(axes.get(i));
         return varied;

@@ -5,7 +5,9 @@
 -- NaN/Inf when one did): the mean on the log scale these norms are read on, and a plain hash aggregate
 -- (exact per-trial medians made this table cost 60 s of a 10M-row aggregation). Medians and 10th/90th
 -- percentiles are then across trials (exact, linear interpolation).
--- ${varied_stack} turns each trial into one (axis, value) row per axis the study varies.
+-- ${varied_stack} turns each trial into one (axis, value) row per axis the study varies. The axes come from
+-- trials (trial_metrics has the same rows and axis columns), so this query needs no other derived table
+-- and runs beside trial_metrics.
 WITH per_trial AS (
   SELECT s.study, s.trial_id, s.layer, s.layer_kind = 'output' AS is_output, s.param,
          CASE WHEN s.step = 0 THEN 0 WHEN s.step <= t.steps / 2 THEN 1 ELSE 2 END AS phase,
@@ -20,7 +22,7 @@ WITH per_trial AS (
 ),
 axes AS (
   SELECT m.study, m.trial_id, m.depth, s.axis, s.value
-  FROM trial_metrics m
+  FROM trials m
   LATERAL VIEW ${varied_stack} s AS axis, value
   WHERE s.value IS NOT NULL
 ),
