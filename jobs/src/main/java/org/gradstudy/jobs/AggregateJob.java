@@ -126,10 +126,11 @@ public final class AggregateJob {
             write(spark, commits, THEORY, Tables.conform(spark.sql(sql("theory.sql")), AggregateTables.THEORY));
             write(spark, commits, DepthSummary.NAME, DepthSummary.compute(spark));
             CompletableFuture.allOf(profile, claims).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
+        } catch (CompletionException e) { // a table written on the pool failed: its own exception, as if written here
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException("aggregate tables of study " + study + ": " + cause.getMessage(), cause); // Spark's checked AnalysisException
         } finally {
             pool.shutdown(); // after a failure, the tables already started still finish before it is thrown
             awaitQuietly(pool);
