@@ -2,6 +2,7 @@ package org.gradstudy.jobs;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.SparkSession;
 import org.gradstudy.engine.StepBench;
 import org.gradstudy.result.Versions;
@@ -231,6 +232,7 @@ public final class BenchJob {
             int cores = master.equals("local[1]") ? 1 : 2;
             MachineLoad load = MachineLoad.start();
             String byThread = null, slots = null;
+            long compiled = -1;
             SparkSession spark = session(master);
             try {
                 // Warm-up (JIT, Spark's first jobs), not timed.
@@ -241,6 +243,7 @@ public final class BenchJob {
                 spark.sparkContext().addSparkListener(span);
                 RssSampler rss = RssSampler.start(200, span);
                 ThreadCpu cpu = ThreadCpu.start();
+                long classes = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
                 long t0 = System.nanoTime();
                 RunJob.Outcome outcome;
                 try {
@@ -250,6 +253,7 @@ public final class BenchJob {
                 }
                 double wall = (System.nanoTime() - t0) / 1e9;
                 byThread = cpu.report();
+                compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - classes;
                 rss.stop();
                 try {
                     spark.sparkContext().listenerBus().waitUntilEmpty(); // the run's last task ends delivered to span
@@ -275,6 +279,8 @@ public final class BenchJob {
             }
             out.println("   " + master + " " + load.report());
             if (byThread != null) out.println("   " + master + " " + byThread);
+            // Each is Janino's work and then the JIT's: a run after the warm-up should find its generated classes cached.
+            if (compiled >= 0) out.println("   " + master + " classes Spark generated and compiled during the run (not in its cache): " + compiled);
             if (slots != null) out.println("   " + master + " " + slots);
         }
         double scaling = trialsPerSecond.get("local[2]") / trialsPerSecond.get("local[1]");

@@ -18,6 +18,17 @@ public final class Sessions {
     static final int CODEGEN_CACHE_ENTRIES = 2000;
 
     /**
+     * Spark names each whole-stage generated class after its stage's number in the query, and the cache
+     * compares the source, name included. Under adaptive execution the numbers follow the order in which
+     * the query's stages finish, which varies from run to run when two run at once: the same pipeline came
+     * back as GeneratedIteratorForCodegenStage8 one time and 7 the next, and 5-27 classes of the bench's
+     * local[2] run were compiled again (Janino, then the JIT) although their code was the same. Without
+     * the number in the name (it stays in a comment of the source, which the cache ignores) 3 were left in the
+     * bench's runs (README, "Where the time went"). Stack traces then name GeneratedIterator without it.
+     */
+    static final String CODEGEN_ID_IN_CLASS_NAME = "spark.sql.codegen.useIdInClassName";
+
+    /**
      * Spark sizes the memory pages of its hash aggregates and sorts from the heap: 64 MB each with a 4 GB
      * heap. Every hash-aggregate task of a run's aggregation took one or two such pages (on-heap
      * {@code long[]}), and the young collections that met them live copied them: pauses of 200-760 ms and
@@ -53,6 +64,7 @@ public final class Sessions {
         // pool first, so the batch lands at once instead of waiting behind the next batch's trials.
         conf.setIfMissing("spark.scheduler.mode", "FAIR");
         conf.setIfMissing(CODEGEN_CACHE, Integer.toString(CODEGEN_CACHE_ENTRIES));
+        conf.setIfMissing(CODEGEN_ID_IN_CLASS_NAME, "false");
         conf.setIfMissing(PAGE_SIZE, PAGE_SIZE_VALUE);
         return SparkSession.builder().appName(appName).config(conf).getOrCreate();
     }

@@ -225,6 +225,7 @@ class AggregateJobTest {
         // Static settings: the session must have been built with them (Sessions), not set afterwards.
         assertEquals(Integer.toString(Sessions.CODEGEN_CACHE_ENTRIES), spark.conf().get(Sessions.CODEGEN_CACHE));
         assertEquals(Sessions.PAGE_SIZE_VALUE, spark.conf().get(Sessions.PAGE_SIZE));
+        assertEquals("false", spark.conf().get(Sessions.CODEGEN_ID_IN_CLASS_NAME));
     }
 
     @Test
