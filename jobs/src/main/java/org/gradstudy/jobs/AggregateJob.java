@@ -105,9 +105,10 @@ public final class AggregateJob {
 
         // Each table is written, then read back as the view the next queries use: its plan is then a scan
         // of a few files, not the whole lineage (the matched pairs alone join trial_metrics 26 times).
-        // The tables are written as soon as the views they read exist, up to three at a time: most of a
-        // table's time is the driver planning it and waiting for its small jobs one after another, so one
-        // table's planning overlaps another's tasks (README, "Where the time went").
+        // The tables are written as soon as the views they read exist, up to four at a time (three on the
+        // pool, one on this thread): most of a table's time is the driver planning it and waiting for its
+        // small jobs one after another, so one table's planning overlaps another's tasks (README, "Where
+        // the time went").
         List<Axis> varied = variedAxes(spark);
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_TABLES, daemon("gradstudy-aggregate"));
         try {
@@ -138,7 +139,7 @@ public final class AggregateJob {
         LOG.info("study {}: aggregates recomputed in {} ms", study, System.currentTimeMillis() - t0);
     }
 
-    /** Derived tables written at once, at most: {@code layer_profile} beside the chain of the others, with one more. */
+    /** Threads writing tables beside the calling thread: {@code layer_profile}, {@code technique_depth}, {@code technique_effects}, then {@code claims}. */
     static final int PARALLEL_TABLES = 3;
 
     private static void awaitQuietly(ExecutorService pool) {

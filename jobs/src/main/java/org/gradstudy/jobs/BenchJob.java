@@ -1,8 +1,8 @@
 package org.gradstudy.jobs;
 
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.SparkSession;
 import org.gradstudy.engine.StepBench;
 import org.gradstudy.result.Versions;

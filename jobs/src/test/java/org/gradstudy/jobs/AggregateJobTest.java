@@ -1,5 +1,6 @@
 package org.gradstudy.jobs;
 
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.gradstudy.study.StudyParser;
@@ -231,11 +232,11 @@ class AggregateJobTest {
     @Test
     void aRepeatedAggregationFindsEveryGeneratedClassInTheCache() {
         AggregateJob.run(spark, wh, "agg"); // whatever other tests left, every query of this study has now run once
-        long compiled = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+        long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
         AggregateJob.run(spark, wh, "agg");
         // Exact: the same study, the same plans, the same generated source. count(DISTINCT) over several
         // axes (an Expand keyed in a different order in every plan) compiled six classes here every time.
-        assertEquals(0, org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiled,
+        assertEquals(0, CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiled,
                 "classes Spark generated and compiled again for the same aggregation");
     }
 
