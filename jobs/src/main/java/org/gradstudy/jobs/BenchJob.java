@@ -22,8 +22,6 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.col;
@@ -423,8 +420,8 @@ public final class BenchJob {
 
     void peer() throws IOException {
         out.println("\n== peer: PyTorch (" + "conf/bench/torch_peer.py" + ") on identical shapes, stats every step, float32, one process per trial");
-        String python = findPython();
-        java.nio.file.Path script = findPeerScript();
+        String python = TorchPeer.findPython(o.python());
+        java.nio.file.Path script = TorchPeer.findScript(o.peerScript());
         if (python == null || script == null) {
             out.println("   skipped: " + (python == null ? "no python3 that can import torch (tried " + (o.python() != null ? o.python() : "/usr/bin/python3, python3")
                     + "); install it with: apt-get install python3-torch (Debian), then rerun with --only peer" : "peer script not found: pass --peer-script"));
@@ -435,7 +432,7 @@ public final class BenchJob {
         out.printf("   %-28s %12s %12s %10s%n", "shape", "torch ms", "gradstudy ms", "ratio");
         for (Shape s : shapes()) {
             if (s.precision() == Precision.FLOAT && !stepResults.containsKey(s)) continue;
-            Map<String, Object> r = runPeer(python, script, List.of("--depths", "" + s.depth(), "--width", "" + s.width(), "--acts", s.peerAct(),
+            Map<String, Object> r = TorchPeer.run(python, script, List.of("--depths", "" + s.depth(), "--width", "" + s.width(), "--acts", s.peerAct(),
                     "--inits", s.peerInit(), "--iters", "" + o.peerIters(), "--batch", "" + BATCH, "--every", "1", "--seeds", "1",
                     "--procs", "1", "--in-dim", "" + INPUTS));
             double torch = ((Number) r.get("ms_per_iter")).doubleValue();
@@ -452,7 +449,7 @@ public final class BenchJob {
         }
         Double ours = trialsPerSecond.get("local[2]");
         int replicates = Math.max(1, (o.trials() + 19) / 20);
-        Map<String, Object> t = runPeer(python, script, List.of("--depths", "2,4,8,16,32", "--width", "64", "--acts", "relu,tanh",
+        Map<String, Object> t = TorchPeer.run(python, script, List.of("--depths", "2,4,8,16,32", "--width", "64", "--acts", "relu,tanh",
                 "--inits", "he,xavier", "--iters", "" + o.trialSteps(), "--batch", "" + BATCH, "--every", "1", "--seeds", "" + replicates,
                 "--procs", "2", "--in-dim", "" + INPUTS));
         double tps = ((Number) t.get("trials_per_s")).doubleValue();
@@ -461,60 +458,6 @@ public final class BenchJob {
                 ours == null ? "not run (add throughput to --only)" : String.format("%.2f trials/s = %.2fx torch", ours, ours / tps));
         if (ours != null) verdicts.add(verdict(ours >= tps, String.format("study throughput >= PyTorch's on the same cores: %.2f vs %.2f trials/s", ours, tps)));
         out.println("   " + load.report());
-    }
-
-    String findPython() {
-        List<String> candidates = o.python() != null ? List.of(o.python()) : List.of("/usr/bin/python3", "python3");
-        for (String p : candidates) {
-            try {
-                Process pr = new ProcessBuilder(p, "-c", "import torch").redirectErrorStream(true).start();
-                pr.getInputStream().readAllBytes();
-                if (pr.waitFor(120, TimeUnit.SECONDS) && pr.exitValue() == 0) return p;
-            } catch (IOException e) {
-                // not installed: try the next
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-        return null;
-    }
-
-    java.nio.file.Path findPeerScript() {
-        List<java.nio.file.Path> candidates = new ArrayList<>();
-        if (o.peerScript() != null) candidates.add(o.peerScript());
-        candidates.add(java.nio.file.Path.of("conf/bench/torch_peer.py"));
-        String home = System.getProperty("gradstudy.home");
-        if (home != null) candidates.add(java.nio.file.Path.of(home, "conf/bench/torch_peer.py"));
-        for (java.nio.file.Path p : candidates) if (Files.isRegularFile(p)) return p;
-        return null;
-    }
-
-    /** Runs the peer script and parses its one-line JSON answer (flat numbers only). */
-    static Map<String, Object> runPeer(String python, java.nio.file.Path script, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        try {
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0)
-                throw new IllegalStateException("peer failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n" + text);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the peer ran", e);
-        }
-        String line = text.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new IllegalStateException("the peer printed no JSON line: " + text));
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (String kv : line.replaceAll("[{}\"]", "").split(",")) {
-            String[] f = kv.split(":", 2);
-            String v = f[1].trim();
-            out.put(f[0].trim(), v.matches("-?[0-9.eE+-]+") ? (Object) Double.parseDouble(v) : v);
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -545,48 +488,6 @@ public final class BenchJob {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // scratch space only: leave it
-        }
-    }
-
-    /** Samples VmRSS and the committed heap with the trials finished so far, on a daemon thread. */
-    static final class RssSampler {
-        private final List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
-        private volatile boolean running = true;
-        private Thread thread;
-
-        static RssSampler start(long everyMs, TaskSpan span) {
-            RssSampler s = new RssSampler();
-            s.thread = new Thread(() -> {
-                while (s.running) {
-                    s.samples.add(new long[] {span.done.get(), MachineLoad.rssBytes(),
-                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()});
-                    try {
-                        Thread.sleep(everyMs);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "gradstudy-bench-rss");
-            s.thread.setDaemon(true);
-            s.thread.start();
-            return s;
-        }
-
-        void stop() {
-            running = false;
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        List<long[]> samples() { return List.copyOf(samples); }
-
-        long peak() {
-            long p = 0;
-            for (long[] s : samples()) p = Math.max(p, s[1]);
-            return p;
         }
     }
 }
