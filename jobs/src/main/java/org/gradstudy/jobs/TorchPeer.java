@@ -53,7 +53,11 @@ final class TorchPeer {
         Process p = pb.start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         try {
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0)
+            if (!p.waitFor(30, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("peer did not finish in 30 minutes: " + String.join(" ", cmd));
+            }
+            if (p.exitValue() != 0)
                 throw new IllegalStateException("peer failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n" + text);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
