@@ -59,7 +59,8 @@ public final class AggregateJob {
     public static final List<String> TABLES = List.of(TRIAL_METRICS, TECHNIQUE_DEPTH, LAYER_PROFILE, TECHNIQUE_EFFECTS,
             THEORY, CLAIMS, DepthSummary.NAME);
 
-    private static final StructType INTERVAL = DataTypes.createStructType(List.of(
+    /** The struct of a bootstrap interval (technique_effects). */
+    static final StructType INTERVAL = DataTypes.createStructType(List.of(
             DataTypes.createStructField("estimate", DataTypes.DoubleType, true),
             DataTypes.createStructField("low", DataTypes.DoubleType, true),
             DataTypes.createStructField("high", DataTypes.DoubleType, true)));
@@ -74,18 +75,19 @@ public final class AggregateJob {
 
     /** Recomputes the aggregates of the study of {@code commits} with thresholds {@code analysis}. */
     static void run(SparkSession spark, Commits commits, String study, Analysis analysis) {
-        String fallback = "spark.sql.objectHashAggregate.sortBased.fallbackThreshold";
-        boolean setHere = !spark.conf().contains(fallback);
+        boolean setHere = !spark.conf().contains(OBJECT_AGG_FALLBACK);
         // Spark sorts an object aggregate's input (quantiles, collect_list) once a task holds more than 128
         // groups: the per-trial and per-layer aggregates here have thousands. Up to this many groups per
         // task stay in the hash map (each buffer holds its group's values: memory bounded by the input).
-        if (setHere) spark.conf().set(fallback, OBJECT_AGG_GROUPS);
+        if (setHere) spark.conf().set(OBJECT_AGG_FALLBACK, OBJECT_AGG_GROUPS);
         try {
             runQueries(spark, commits, study, analysis);
         } finally {
-            if (setHere) spark.conf().unset(fallback);
+            if (setHere) spark.conf().unset(OBJECT_AGG_FALLBACK);
         }
     }
+
+    static final String OBJECT_AGG_FALLBACK = "spark.sql.objectHashAggregate.sortBased.fallbackThreshold";
 
     /** Groups per task an object aggregate keeps in its hash map before Spark sorts its input instead. */
     static final int OBJECT_AGG_GROUPS = 10_000;

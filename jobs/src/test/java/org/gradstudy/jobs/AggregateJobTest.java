@@ -3,21 +3,29 @@ package org.gradstudy.jobs;
 import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
 import org.gradstudy.study.StudyParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -238,6 +246,55 @@ class AggregateJobTest {
         // axes (an Expand keyed in a different order in every plan) compiled six classes here every time.
         assertEquals(0, CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiled,
                 "classes Spark generated and compiled again for the same aggregation");
+    }
+
+    @Test
+    void aTableThatFailsOnThePoolEndsTheAggregationAndKeepsItsLastRows(@TempDir Path tmp) throws IOException {
+        Warehouse copy = new Warehouse(copyTree(dir.resolve("wh"), tmp.resolve("wh")).toString());
+        // A session of its own (its own functions): bootstrap_median, which only technique_effects calls
+        // (a table written on the pool), fails in every task.
+        SparkSession session = spark.newSession();
+        AggregateJob.registerFunctions(session);
+        session.udf().register("bootstrap_median", (UDF2<scala.collection.Seq<Double>, Integer, Row>) (xs, seed) -> {
+            throw new IllegalStateException("injected bootstrap failure");
+        }, AggregateJob.INTERVAL);
+        Map<String, Set<String>> before = files(copy);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AggregateJob.run(session, copy, "agg"));
+
+        // Spark's job failure is a checked exception: wrapped once, naming the study, with the UDF's cause below it.
+        assertTrue(e.getMessage().startsWith("aggregate tables of study agg: "), e.getMessage());
+        assertTrue(Stream.iterate((Throwable) e, Objects::nonNull, Throwable::getCause)
+                .anyMatch(c -> String.valueOf(c.getMessage()).contains("injected bootstrap failure")), "the cause is kept");
+        // The failed table and claims (which reads it) keep their files; every other table was written
+        // before the exception came out, the pool's layer_profile and technique_depth included.
+        Map<String, Set<String>> after = files(copy);
+        for (String t : AggregateJob.TABLES) {
+            boolean kept = t.equals(AggregateJob.TECHNIQUE_EFFECTS) || t.equals(AggregateJob.CLAIMS);
+            assertEquals(kept, before.get(t).equals(after.get(t)), t + (kept ? " keeps its last files" : " is rewritten"));
+        }
+        assertFalse(session.conf().contains(AggregateJob.OBJECT_AGG_FALLBACK), "the aggregation's own setting is undone");
+    }
+
+    /** Table -> the file names of study agg's partition. */
+    static Map<String, Set<String>> files(Warehouse wh) throws IOException {
+        Map<String, Set<String>> out = new HashMap<>();
+        for (String t : AggregateJob.TABLES)
+            try (Stream<Path> fs = Files.list(Path.of(wh.table(t), "study=agg"))) {
+                out.put(t, fs.map(f -> f.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new)));
+            }
+        return out;
+    }
+
+    static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(q);
+                else Files.copy(p, q);
+            }
+        }
+        return to;
     }
 
     static List<String> sorted(String table) {
