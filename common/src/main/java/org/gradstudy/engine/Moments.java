@@ -30,15 +30,28 @@ final class Moments {
     private static final java.util.concurrent.atomic.AtomicInteger SLOW_CHECKS = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
+     * The SIMD passes' limit, ns per element (the main pass and {@link #subtractFloat}): what tells C2's
+     * code from the plain Java that runs where C2 has not compiled the Vector API (6-20 ns per element on
+     * the host the passes were written on). Compiled, they took 0.2-0.5 ns there (AVX-512); on a host with
+     * AVX2 only, twice as slow per step and with bursts of another third from its neighbours, the main pass
+     * took 0.7-1.6 ns over doubles and 1.3-1.9 over floats (a harness, a build on the other core), and one
+     * check read 2.008: with the limit at 2, three such checks in a row switched a 500-trial run to the scalar
+     * loops (README, "Where the time went", twelfth session).
+     */
+    static final int PASS_LIMIT_NS = 4;
+    /** The widening's limit, ns per element: compiled 0.065-0.09 on the AVX-512 host, 0.47-0.75 on the AVX2 one. */
+    static final int WIDEN_LIMIT_NS = 2;
+
+    /**
      * {@link VectorStats#moments} through {@code scratch}, one pass in 1024 timed. JDK 17's incubating API
      * runs each vector operation as plain Java (about 6 ns per element, ten times the scalar pass) wherever
      * C2 does not compile it to SIMD
      * instructions, which an earlier attempt saw happen in one JVM out of three. Compiled, the pass takes
      * 0.2-0.5 ns per element (in the cache or from memory). So every 1024th pass of each probe is timed
-     * (a tensor of 4096 elements or more counts), and three in a row above 2 ns per element switch the JVM
-     * to the scalar pass for good (same results; a warning says so). By a probe's 1024th pass the JIT has
-     * compiled the pass: it does within the JVM's first five hundred (of 4096 elements: 250 at about 125 ns
-     * per element, 250 at 7-20, then 0.45-0.55). A check within the limit resets the count.
+     * (a tensor of 4096 elements or more counts), and three in a row above {@link #PASS_LIMIT_NS} ns per element
+     * switch the JVM to the scalar pass for good (same results; a warning says so). By a probe's 1024th pass
+     * the JIT has compiled the pass: it does within the JVM's first five hundred (of 4096 elements: 250 at
+     * about 125 ns per element, 250 at 7-20, then 0.45-0.55). A check within the limit resets the count.
      */
     static int pass(Scratch scratch, int n, double[] p) {
         // One call site per kernel, timed or not: C2 inlines each call site separately into a large caller, and a
@@ -47,7 +60,7 @@ final class Moments {
         boolean timed = (++scratch.vectorPasses & CHECK_EVERY) == 0;
         long t0 = timed ? System.nanoTime() : 0;
         int i = kernel(scratch, n, p, true);
-        if (timed) check(System.nanoTime() - t0, n, 2, SLOW_CHECKS, "pass");
+        if (timed) check(System.nanoTime() - t0, n, PASS_LIMIT_NS, SLOW_CHECKS, "pass");
         return i;
     }
 
@@ -75,7 +88,7 @@ final class Moments {
      * One timed SIMD call over {@code n} elements (counted from 4096): within {@code limit} ns per element it
      * resets {@code slow}; three in a row above it switch the JVM to the scalar loops for good, with a warning.
      */
-    private static void check(long ns, int n, int limit, java.util.concurrent.atomic.AtomicInteger slow, String what) {
+    static void check(long ns, int n, int limit, java.util.concurrent.atomic.AtomicInteger slow, String what) {
         if (n < 4096) return;
         if (ns <= (long) limit * n) slow.set(0);
         else if (slow.incrementAndGet() >= 3 && vector) {
@@ -89,8 +102,8 @@ final class Moments {
      * A float tensor widened into the doubles the passes read, {@code d} (a direct buffer at native address
      * {@code dAt}): in SIMD registers ({@link VectorStats#widen}, 0.065-0.09 ns per element against 0.165 for the
      * scalar loop, 4096 floats in the cache) while {@link #vector} holds, with the same guard as
-     * {@link #pass} (every 1024th widening of a scratch timed; three in a row above 1 ns per element switch
-     * to the scalar loop). The values are exact either way.
+     * {@link #pass} (every 1024th widening of a scratch timed; three in a row above {@link #WIDEN_LIMIT_NS} ns
+     * per element switch to the scalar loop). The values are exact either way.
      */
     static void widen(float[] f, java.nio.ByteBuffer d, long dAt, int n, Scratch scratch) {
         int i = 0;
@@ -98,7 +111,7 @@ final class Moments {
             boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
             long t0 = timed ? System.nanoTime() : 0;
             i = VectorStats.widen(f, d, n);
-            if (timed) check(System.nanoTime() - t0, n, 1, SLOW_WIDENINGS, "widening");
+            if (timed) check(System.nanoTime() - t0, n, WIDEN_LIMIT_NS, SLOW_WIDENINGS, "widening");
         }
         for (; i < n; i++) TensorStats.UNSAFE.putDouble(dAt + ((long) i << 3), f[i]);
     }
@@ -108,13 +121,14 @@ final class Moments {
     /**
      * {@link NormedStep}'s SIMD float pass ({@link VectorStats#subtractFloat}), for callers that found
      * {@link #vector} on, with the same guard as {@link #widen} (every 1024th call of a scratch timed; three in a
-     * row above 2 ns per element switch everything to the scalar loops). Returns the first element not done.
+     * row above {@link #PASS_LIMIT_NS} ns per element switch everything to the scalar loops). Returns the first
+     * element not done.
      */
     static int subtractFloat(java.nio.ByteBuffer u, int uAt, java.nio.ByteBuffer p, int pAt, int n, double[] lanes, Scratch scratch) {
         boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
         long t0 = timed ? System.nanoTime() : 0;
         int i = VectorStats.subtractFloat(u, uAt, p, pAt, n, lanes);
-        if (timed) check(System.nanoTime() - t0, n, 2, SLOW_STEPS, "step");
+        if (timed) check(System.nanoTime() - t0, n, PASS_LIMIT_NS, SLOW_STEPS, "step");
         return i;
     }
 
