@@ -26,8 +26,9 @@ import java.nio.ByteOrder;
  * compare and blend instead: {@code |x| > m ? |x| : m}, the scalar pass's own expression, and 1 where
  * {@code |x| != 0}. Java's {@code max} and {@code min} keep NaN and order -0.0 below 0.0, which costs
  * several instructions per lane with AVX2; the pass needs neither (|x| is never -0.0, and a NaN sends the
- * tensor to the scaled passes). The main pass over 4096 doubles: 0.41-0.45 ns per element against
- * 0.63-0.70 with {@code max}/{@code min} (harness, AVX2 host, twelfth session).
+ * tensor to the scaled passes). The main pass over 4096 elements: 0.40-0.49 ns per element against
+ * 0.63-0.83 with {@code max}/{@code min} over doubles, 0.61-0.66 against 0.84-0.96 over floats widened as
+ * read (a harness on these kernels, AVX2 host, README "Where the time went", twelfth session).
  *
  * <p>Reads byte buffers over native memory ({@code fromByteBuffer}, {@link Scratch#bytes()}): a double tensor in
  * place; a float tensor in place too, widened as read, its doubles written to the thread's buffer on the way for the
