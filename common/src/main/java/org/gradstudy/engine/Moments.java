@@ -34,7 +34,8 @@ final class Moments {
      * code from the plain Java that runs where C2 has not compiled the Vector API (6-20 ns per element on
      * the host the passes were written on). Compiled, they took 0.2-0.5 ns there (AVX-512); on a host with
      * AVX2 only, twice as slow per step and with bursts of another third from its neighbours, the main pass
-     * took 0.7-1.6 ns over doubles and 1.3-1.9 over floats (a harness, a build on the other core), and one
+     * took 0.7-1.6 ns over doubles and 1.3-1.9 over floats before {@link VectorStats}' compare and blend (a
+     * harness, a build on the other core; 0.40-0.66 after, on a quiet machine), and one
      * check read 2.008: with the limit at 2, three such checks in a row switched a 500-trial run to the scalar
      * loops (README, "Where the time went", twelfth session).
      */

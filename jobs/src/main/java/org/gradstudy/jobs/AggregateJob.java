@@ -87,6 +87,7 @@ public final class AggregateJob {
         }
     }
 
+    /** The Spark setting {@link #run} sets to {@link #OBJECT_AGG_GROUPS} for the aggregation, unless the user set it. */
     static final String OBJECT_AGG_FALLBACK = "spark.sql.objectHashAggregate.sortBased.fallbackThreshold";
 
     /** Groups per task an object aggregate keeps in its hash map before Spark sorts its input instead. */
