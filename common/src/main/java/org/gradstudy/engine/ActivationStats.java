@@ -37,7 +37,7 @@ public record ActivationStats(double mean, double std, Double saturated, Double 
         // flip the branch predictor lost about half the time, which made this pass cost more than the gradient's.
         double[] p = scratch.partials;
         int i;
-        if (Moments.vector && size >= Moments.VECTOR_MIN && scratch.bytes() != null) i = Moments.sums(scratch, size, p);
+        if (Moments.vector && size >= Moments.VECTOR_MIN && scratch.vectorReadable()) i = Moments.sums(scratch, size, p);
         else {
             scratch.settle();
             i = Moments.scalar(base, o, size, p); // its sums of x and x^2: the same partials as VectorStats.sums

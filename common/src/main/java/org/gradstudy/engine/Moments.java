@@ -20,6 +20,12 @@ final class Moments {
      */
     static volatile boolean vector = Boolean.parseBoolean(System.getProperty("gradstudy.simdStats", "true"))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorStats.usable();
+    /**
+     * Whether the SIMD passes read a float tensor from a Java array it is first copied into, rather than in place
+     * through a byte buffer ({@link VectorStats#prefersHeapFloats}: hosts with 256-bit vectors). The same bits either
+     * way; the tests switch it to run both.
+     */
+    static volatile boolean heapFloats = vector && VectorStats.prefersHeapFloats();
     /** Shorter tensors take the scalar pass: the copy and the call would cost more than they save. */
     static final int VECTOR_MIN = 64;
     /**
@@ -73,6 +79,13 @@ final class Moments {
 
     /** The moments or sums kernel over the last view of {@code s}: its doubles in place, or its floats widened on the way. */
     private static int kernel(Scratch s, int n, double[] p, boolean moments) {
+        if (s.heapFloats()) {
+            float[] f = s.floatArray();
+            double[] d = s.doubleArray();
+            int i = moments ? VectorStats.momentsWidening(f, d, n, p) : VectorStats.sumsWidening(f, d, n, p);
+            s.settle(i); // the last elements, scalar
+            return i;
+        }
         java.nio.ByteBuffer floats = s.floatBytes();
         if (floats == null) {
             s.settle();
@@ -129,6 +142,15 @@ final class Moments {
         boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
         long t0 = timed ? System.nanoTime() : 0;
         int i = VectorStats.subtractFloat(u, uAt, p, pAt, n, lanes);
+        if (timed) check(System.nanoTime() - t0, n, PASS_LIMIT_NS, SLOW_STEPS, "step");
+        return i;
+    }
+
+    /** {@link #subtractFloat(java.nio.ByteBuffer, int, java.nio.ByteBuffer, int, int, double[], Scratch)} over Java arrays ({@link #heapFloats}), with the same guard. */
+    static int subtractFloat(float[] u, float[] p, int n, double[] lanes, Scratch scratch) {
+        boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
+        long t0 = timed ? System.nanoTime() : 0;
+        int i = VectorStats.subtractFloat(u, p, n, lanes);
         if (timed) check(System.nanoTime() - t0, n, PASS_LIMIT_NS, SLOW_STEPS, "step");
         return i;
     }

@@ -240,6 +240,25 @@ final class NormedStep implements StepFunction {
      * no byte buffer can cover them.
      */
     static boolean subtractFloat(INDArray uv, INDArray pv, long u, long p, int n, double[] out, Scratch su, Scratch sp) {
+        if (Moments.heapFloats) { // copied in, subtracted and squared in the arrays, the parameters copied back
+            float[] fu = su.floats(n), fp = sp.floats(n);
+            U.copyMemory(null, u, fu, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
+            U.copyMemory(null, p, fp, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
+            double[] lanes = su.partials;
+            int i = Moments.subtractFloat(fu, fp, n, lanes, su);
+            for (; i < n; i++) {
+                float x = fu[i], y = fp[i] - x;
+                fp[i] = y;
+                lanes[0] += (double) x * x;
+                lanes[8] += (double) y * y;
+            }
+            U.copyMemory(fp, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, p, (long) n * Float.BYTES);
+            java.lang.ref.Reference.reachabilityFence(uv);
+            java.lang.ref.Reference.reachabilityFence(pv);
+            out[0] = Moments.combine(lanes, 0);
+            out[1] = Moments.combine(lanes, 8);
+            return true;
+        }
         java.nio.ByteBuffer ub = su.bytes(uv), pb = sp.bytes(pv);
         if (ub == null || pb == null) return false;
         double[] lanes = su.partials; // 16 of its 33, free between passes

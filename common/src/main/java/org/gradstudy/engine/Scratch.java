@@ -66,8 +66,13 @@ final class Scratch {
      */
     boolean pendingFloats;
     private long floatAt;
-    /** Whether the last view was converted into the double array (elements past a byte buffer's reach). */
+    /** Whether the last view was converted into the double array (elements past a byte buffer's reach, or heap floats). */
     private boolean inArray;
+    /**
+     * Whether the last view's floats were copied into the float array, to be widened into the double array by the
+     * SIMD pass ({@link Moments#heapFloats}: {@link VectorStats#prefersHeapFloats}), else by {@link #settle()}.
+     */
+    private boolean floatsInArray;
 
     /**
      * Points this scratch at {@code v}'s elements in buffer order (its own ordering, c or f) and returns
@@ -93,6 +98,7 @@ final class Scratch {
         inArray = false;
         inPlace = false;
         pendingFloats = false;
+        floatsInArray = false;
         if (buf.dataType() == DataType.DOUBLE) {
             offset = address(v);
             inPlace = true;
@@ -104,6 +110,15 @@ final class Scratch {
             bytes = null;
             grow(n);
             for (int i = 0; i < n; i++) d[i] = buf.getDouble(i);
+            offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
+            return d;
+        }
+        if (buf.dataType() == DataType.FLOAT && forPass && Moments.vector && Moments.heapFloats && n >= Moments.VECTOR_MIN) {
+            floats(n); // one bulk copy; the pass reads the array and widens into d on the way
+            grow(n);
+            UNSAFE.copyMemory(null, address(v), f, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
+            inArray = floatsInArray = pendingFloats = true;
+            bytes = null;
             offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
             return d;
         }
@@ -128,11 +143,31 @@ final class Scratch {
     /** Widens the last view's floats from element {@code from} on, if still pending. */
     void settle(int from) {
         if (!pendingFloats) return;
+        if (floatsInArray) {
+            for (int i = from; i < size; i++) d[i] = f[i];
+            pendingFloats = false;
+            return;
+        }
         for (int i = from; i < size; i++) UNSAFE.putDouble(wideAt + ((long) i << 3), UNSAFE.getFloat(floatAt + ((long) i << 2)));
         pendingFloats = false;
         bytes = wide;
         bytesAt = 0;
     }
+
+    /**
+     * Whether a SIMD pass can read the last view: its byte buffer ({@link #bytes()}), or its floats copied into
+     * the float array ({@link #heapFloats()}).
+     */
+    boolean vectorReadable() { return floatsInArray && pendingFloats || bytes() != null; }
+
+    /** Whether the last view's floats wait in {@link #floatArray()} to be widened into {@link #doubleArray()} by a pass. */
+    boolean heapFloats() { return floatsInArray && pendingFloats; }
+
+    /** The float array the last view's floats were copied into ({@link #heapFloats()}). */
+    float[] floatArray() { return f; }
+
+    /** The double array the passes widen {@link #floatArray()} into. */
+    double[] doubleArray() { return d; }
 
     /** The last view's pending floats as a byte buffer from byte {@link #foundAt} on (native order), or null. */
     ByteBuffer floatBytes() {
@@ -140,7 +175,7 @@ final class Scratch {
     }
 
     /** This scratch's float array, with room for {@code n} elements (its contents are the caller's). */
-    private float[] floats(int n) {
+    float[] floats(int n) {
         if (f.length < n) f = new float[Math.max(n, f.length * 2)];
         return f;
     }

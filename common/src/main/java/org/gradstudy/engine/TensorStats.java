@@ -41,7 +41,7 @@ public record TensorStats(long n, double l2, double meanAbs, double maxAbs, doub
         // double and the sum of squares is finite; otherwise, or with a non-finite element, the scaled passes.
         double[] p = scratch.partials;
         int i;
-        if (Moments.vector && n >= Moments.VECTOR_MIN && scratch.bytes() != null) i = Moments.pass(scratch, n, p);
+        if (Moments.vector && n >= Moments.VECTOR_MIN && scratch.vectorReadable()) i = Moments.pass(scratch, n, p);
         else {
             scratch.settle();
             i = Moments.scalar(a, o, n, p);

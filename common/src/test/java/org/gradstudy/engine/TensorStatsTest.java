@@ -101,10 +101,25 @@ class TensorStatsTest {
         }
     }
 
-    /** The step's SIMD float pass (through byte buffers over the tensors): the same new parameters and sums, to the bit, as the scalar pass. */
+    /**
+     * The step's SIMD float pass, through byte buffers over the tensors and through Java arrays they are copied into
+     * ({@link Moments#heapFloats}): the same new parameters and sums, to the bit, as the scalar pass.
+     */
     @Test
     void theStepsSimdFloatPassIsTheInPlacePass() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Moments.vector, "the JVM runs the Vector API (the build passes the module)");
+        boolean was = Moments.heapFloats;
+        try {
+            Moments.heapFloats = false;
+            stepsSimdFloatPass();
+            Moments.heapFloats = true;
+            stepsSimdFloatPass();
+        } finally {
+            Moments.heapFloats = was;
+        }
+    }
+
+    private static void stepsSimdFloatPass() {
         java.util.Random rnd = new java.util.Random(5);
         for (int n : new int[]{64, 65, 67, 71, 72, 1001, 4096, 4099}) {
             for (int kind = 0; kind < 5; kind++) {
@@ -114,8 +129,8 @@ class TensorStatsTest {
                 double[] inPlace = new double[2], simd = new double[2];
                 NormedStep.subtractFloat(new Scratch().address(ua), new Scratch().address(pa), n, inPlace);
                 Scratch su = new Scratch(), sp = new Scratch();
-                String what = "n " + n + " kind " + kind;
-                assertTrue(NormedStep.subtractFloat(ub, pb, su.address(ub), sp.address(pb), n, simd, su, sp), what + ": byte buffers over both");
+                String what = "n " + n + " kind " + kind + (Moments.heapFloats ? " in arrays" : " in place");
+                assertTrue(NormedStep.subtractFloat(ub, pb, su.address(ub), sp.address(pb), n, simd, su, sp), what + ": byte buffers over both, or arrays");
                 for (int i = 0; i < n; i++)
                     assertEquals(Float.floatToRawIntBits(pa.getFloat(i)), Float.floatToRawIntBits(pb.getFloat(i)), what + " element " + i);
                 assertEquals(Float.floatToRawIntBits(u[n - 1]), Float.floatToRawIntBits(ub.getFloat(n - 1)), what + ": the update is only read");
@@ -297,7 +312,7 @@ class TensorStatsTest {
     void theVectorPassGivesTheScalarPassesBits() {
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "the build runs tests with --add-modules jdk.incubator.vector");
         org.junit.jupiter.api.Assumptions.assumeTrue(VectorStats.usable(), "no 256-bit vectors on this CPU: only the scalar pass runs");
-        boolean was = Moments.vector;
+        boolean was = Moments.vector, wasHeap = Moments.heapFloats;
         try {
             java.util.Random r = new java.util.Random(5);
             List<INDArray> cases = new ArrayList<>();
@@ -320,12 +335,17 @@ class TensorStatsTest {
             INDArray wide = Nd4j.randn(DataType.DOUBLE, 256, 256);
             cases.add(wide);
             cases.add(wide.get(NDArrayIndex.interval(3, 9), NDArrayIndex.all())); // a view at an offset
+            cases.add(wide.castTo(DataType.FLOAT).get(NDArrayIndex.interval(3, 9), NDArrayIndex.all()));
             for (INDArray v : cases) {
                 String what = v.dataType() + " " + v.length();
                 Moments.vector = false;
                 TensorStats scalar = TensorStats.of(v, 1.0 / 64, 0.5, new Scratch());
                 Moments.vector = true;
-                assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new Scratch()), what); // records compare doubles by bits
+                // records compare doubles by bits; floats read in place and copied into an array (Moments.heapFloats)
+                Moments.heapFloats = false;
+                assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new Scratch()), what);
+                Moments.heapFloats = true;
+                assertEquals(scalar, TensorStats.of(v, 1.0 / 64, 0.5, new Scratch()), what + " (heap floats)");
             }
             // The activations' sums too, for each kind of activation statistic.
             for (org.gradstudy.study.Activation kind : new org.gradstudy.study.Activation[] {
@@ -336,7 +356,10 @@ class TensorStatsTest {
                         Moments.vector = false;
                         ActivationStats scalar = ActivationStats.of(act, kind, new Scratch());
                         Moments.vector = true;
+                        Moments.heapFloats = false;
                         assertEquals(scalar, ActivationStats.of(act, kind, new Scratch()), kind + " " + t + " " + java.util.Arrays.toString(shape));
+                        Moments.heapFloats = true;
+                        assertEquals(scalar, ActivationStats.of(act, kind, new Scratch()), kind + " " + t + " " + java.util.Arrays.toString(shape) + " (heap floats)");
                     }
             // The zero count is exact whatever the signs and magnitudes around the zeros.
             double[] z = new double[1000];
@@ -344,6 +367,7 @@ class TensorStatsTest {
             assertEquals(334 / 1000.0, TensorStats.of(Nd4j.createFromArray(z), 1).zeroFraction(), 0);
         } finally {
             Moments.vector = was;
+            Moments.heapFloats = wasHeap;
         }
     }
 }
