@@ -26,6 +26,12 @@ final class Moments {
      * way; the tests switch it to run both.
      */
     static volatile boolean heapFloats = vector && VectorStats.prefersHeapFloats();
+    /**
+     * Longer float tensors keep the in-place passes: a probe's two scratches each keep arrays as long as the
+     * largest tensor copied (12 bytes per element), garbage only when the trial ends; a million elements is
+     * 12 MB each, a width-1024 layer's weights.
+     */
+    static final int HEAP_FLOATS_MAX = 1 << 20;
     /** Shorter tensors take the scalar pass: the copy and the call would cost more than they save. */
     static final int VECTOR_MIN = 64;
     /**

@@ -236,11 +236,12 @@ final class NormedStep implements StepFunction {
      * address {@code u}) and the parameter {@code pv} (at {@code p}) read and the parameter written through byte
      * buffers over their memory ({@link Scratch#bytes(INDArray)}), eight floats subtracted and squared at a time
      * ({@link Moments#subtractFloat}: the eight partial sums as lanes), the last elements into the first. The same
-     * partial sums in the same order as the scalar pass, so the same bits (tested). False, with nothing done, when
-     * no byte buffer can cover them.
+     * partial sums in the same order as the scalar pass, so the same bits (tested). With {@link Moments#heapFloats},
+     * both are copied into the scratches' float arrays instead, the pass runs there, and the new parameters are
+     * copied back. False, with nothing done, when no byte buffer can cover them.
      */
     static boolean subtractFloat(INDArray uv, INDArray pv, long u, long p, int n, double[] out, Scratch su, Scratch sp) {
-        if (Moments.heapFloats) { // copied in, subtracted and squared in the arrays, the parameters copied back
+        if (Moments.heapFloats && n <= Moments.HEAP_FLOATS_MAX) { // copied in, subtracted and squared in the arrays, the parameters copied back
             float[] fu = su.floats(n), fp = sp.floats(n);
             U.copyMemory(null, u, fu, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);
             U.copyMemory(null, p, fp, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);

@@ -17,7 +17,8 @@ import static org.gradstudy.engine.TensorStats.firstElement;
  * tensor, else converted into its thread's native buffer (a float tensor: one bulk copy and a widening in
  * SIMD registers, {@link Moments#widen}; reading floats in place and widening each one ran about twice as slow).
  * Either way the elements are also offered as a byte buffer ({@link #bytes()}) for the SIMD passes, which read
- * byte buffers ({@link VectorStats}). Also the main pass's partial sums and native addresses by data buffer
+ * byte buffers ({@link VectorStats}); on hosts with 256-bit vectors a float tensor for a SIMD pass is instead copied
+ * into this scratch's float array and widened into its double array by the pass ({@link Moments#heapFloats}). Also the main pass's partial sums and native addresses by data buffer
  * ({@link #address}). Not thread-safe: one per probe.
  */
 final class Scratch {
@@ -113,7 +114,8 @@ final class Scratch {
             offset = sun.misc.Unsafe.ARRAY_DOUBLE_BASE_OFFSET;
             return d;
         }
-        if (buf.dataType() == DataType.FLOAT && forPass && Moments.vector && Moments.heapFloats && n >= Moments.VECTOR_MIN) {
+        if (buf.dataType() == DataType.FLOAT && forPass && Moments.vector && Moments.heapFloats && n >= Moments.VECTOR_MIN
+                && n <= Moments.HEAP_FLOATS_MAX) {
             floats(n); // one bulk copy; the pass reads the array and widens into d on the way
             grow(n);
             UNSAFE.copyMemory(null, address(v), f, sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) n * Float.BYTES);

@@ -336,6 +336,7 @@ class TensorStatsTest {
             cases.add(wide);
             cases.add(wide.get(NDArrayIndex.interval(3, 9), NDArrayIndex.all())); // a view at an offset
             cases.add(wide.castTo(DataType.FLOAT).get(NDArrayIndex.interval(3, 9), NDArrayIndex.all()));
+            cases.add(Nd4j.randn(DataType.FLOAT, 1, Moments.HEAP_FLOATS_MAX + 9)); // past the heap floats' limit: in place either way
             for (INDArray v : cases) {
                 String what = v.dataType() + " " + v.length();
                 Moments.vector = false;
