@@ -18,8 +18,9 @@ import java.util.Map;
  * time by up to 2% in either direction (where their native arrays landed: measured 2026-12-06 with two
  * probe-less networks side by side, relu d64 w64, -1.9% to +2.0% in six JVMs), which the probe's
  * figures inherited when each mode had a network of its own. Each mode is warmed up, then timed in
- * interleaved repetitions (off, sampled, every, off, ...) so that drift in machine load hits all modes
- * alike; overheads are the median of the per-repetition ratios to the probe-off time.
+ * interleaved repetitions (off, sampled, every, off, ...; step by step from {@link #INTERLEAVE_STEPS_MS} on) so
+ * that drift in machine load hits all modes alike; overheads are the median of the per-repetition ratios to the
+ * probe-off time.
  */
 public final class StepBench {
     /** How the probe is attached. */
@@ -60,6 +61,17 @@ public final class StepBench {
 
     private StepBench() {}
 
+    /**
+     * From this step time on (ms, the probe-off warm-up's), the modes take turns step by step within each repetition
+     * (off, sampled, every, off, ...; each mode's steps of the repetition summed) instead of in blocks of a
+     * repetition's steps: a block of 10 steps of the depth-64 shapes lasts 0.8-1.3 s, over which this host's speed
+     * moves by a third, and 15 such repetitions read the sampled probe at 6.9% and 4.5% while the every-step
+     * probe, which does ten times the work, read 8.8% and 3.0% (relu and tanh d64 w256, 2026-12-07). The sampled
+     * probe still records one step in each repetition's ten. Shorter steps keep the blocks, so that no step pays
+     * for the switch from another mode's probe (its arrays out of the cache) more than a real trial would.
+     */
+    public static final double INTERLEAVE_STEPS_MS = 10;
+
     /** Repetitions at most, however fast the step: 400 of 10 steps per mode is 6 s at 0.5 ms a step. */
     public static final int MAX_REPS = 400;
 
@@ -74,6 +86,11 @@ public final class StepBench {
      * calling thread (one ND4J thread: set OMP_NUM_THREADS=1).
      */
     public static Result measure(TrialConfig trial, int warmup, int steps, int reps, double seconds) {
+        return measure(trial, warmup, steps, reps, seconds, INTERLEAVE_STEPS_MS);
+    }
+
+    /** {@link #measure(TrialConfig, int, int, int, double)}, the modes taking turns step by step from {@code interleaveMs} per step on. */
+    static Result measure(TrialConfig trial, int warmup, int steps, int reps, double seconds, double interleaveMs) {
         if (warmup < 0 || steps < 1 || reps < 1 || !(seconds >= 0))
             throw new IllegalArgumentException("warmup >= 0, steps >= 1, reps >= 1, seconds >= 0");
         Training t = trial.training();
@@ -103,14 +120,25 @@ public final class StepBench {
                 wall.put(m, new double[reps]);
                 cpu.put(m, new double[reps]);
             }
-            for (int r = 0; r < reps; r++)
-                for (Mode m : Mode.values()) {
-                    tr.attach(probes.get(m));
-                    long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
-                    for (int i = 0; i < steps; i++) tr.step();
-                    wall.get(m)[r] = (System.nanoTime() - w0) / 1e6 / steps;
-                    cpu.get(m)[r] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / steps;
-                }
+            if (warmMs >= interleaveMs) // long steps: the modes take turns step by step within a repetition
+                for (int r = 0; r < reps; r++)
+                    for (int i = 0; i < steps; i++)
+                        for (Mode m : Mode.values()) {
+                            tr.attach(probes.get(m));
+                            long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+                            tr.step();
+                            wall.get(m)[r] += (System.nanoTime() - w0) / 1e6 / steps;
+                            cpu.get(m)[r] += (mx.getCurrentThreadCpuTime() - c0) / 1e6 / steps;
+                        }
+            else
+                for (int r = 0; r < reps; r++)
+                    for (Mode m : Mode.values()) {
+                        tr.attach(probes.get(m));
+                        long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+                        for (int i = 0; i < steps; i++) tr.step();
+                        wall.get(m)[r] = (System.nanoTime() - w0) / 1e6 / steps;
+                        cpu.get(m)[r] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / steps;
+                    }
             return new Result(trial, wall, cpu);
         } finally {
             Trainer.releaseThreadWorkspaces();

@@ -71,6 +71,24 @@ class StepBenchTest {
         }
     }
 
+    /**
+     * With the modes taking turns step by step (the long steps' way, forced here at any step time), each mode
+     * still gets a positive time for each repetition, the mean of its steps in it, near the block-wise figure:
+     * the same network and steps, so within a factor of two (the bound covers a step that waits on a
+     * collection or on the other core).
+     */
+    @Test
+    void modesTakingTurnsStepByStepGiveEachRepetitionItsMeanStep() {
+        StepBench.Result turns = StepBench.measure(SAMPLED, 4, 4, 20, 0, 0);
+        StepBench.Result blocks = StepBench.measure(SAMPLED, 4, 4, 20, 0, Double.POSITIVE_INFINITY);
+        for (StepBench.Mode m : StepBench.Mode.values()) {
+            assertEquals(20, turns.cpuMs().get(m).length);
+            for (double ms : turns.wallMs().get(m)) assertTrue(ms > 0, m + ": " + ms);
+            double ratio = turns.wall(m) / blocks.wall(m);
+            assertTrue(ratio > 0.5 && ratio < 2, m + ": step by step " + turns.wall(m) + " ms, in blocks " + blocks.wall(m));
+        }
+    }
+
     private static List<Integer> steps(GradientProbe p) {
         TreeSet<Integer> s = new TreeSet<>();
         for (LayerStat row : p.stats()) s.add(row.step());

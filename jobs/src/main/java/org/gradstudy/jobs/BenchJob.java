@@ -168,6 +168,8 @@ public final class BenchJob {
                 + "in %.0f s per shape, up to %d) after %d warm-up steps%n", BATCH, o.reps(), o.steps(), o.stepSeconds(), StepBench.MAX_REPS, o.warmup());
         out.println("   off = no probe; sampled = probe.every " + every + " (the default); every = probe.every 1; one network per shape, "
                 + "its probes attached in turn; overhead = median of paired ratios to off");
+        out.printf("   a repetition runs each mode's steps in a block, or, at %.0f ms a step and more, the modes step by step in turn%n",
+                StepBench.INTERLEAVE_STEPS_MS);
         MachineLoad load = MachineLoad.start();
         // JIT warm-up, not reported: the reference shape in both precisions (the float shape's own paths, the
         // probe's widening of float tensors among them, were otherwise compiled while that shape was timed).
