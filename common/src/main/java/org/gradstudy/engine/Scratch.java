@@ -18,7 +18,8 @@ import static org.gradstudy.engine.TensorStats.firstElement;
  * SIMD registers, {@link Moments#widen}; reading floats in place and widening each one ran about twice as slow).
  * Either way the elements are also offered as a byte buffer ({@link #bytes()}) for the SIMD passes, which read
  * byte buffers ({@link VectorStats}); on hosts with 256-bit vectors a float tensor for a SIMD pass is instead copied
- * into this scratch's float array and widened into its double array by the pass ({@link Moments#heapFloats}). Also the main pass's partial sums and native addresses by data buffer
+ * into this scratch's float array and widened into its double array by the pass ({@link Moments#heapFloats}).
+ * Also the main pass's partial sums and native addresses by data buffer
  * ({@link #address}). Not thread-safe: one per probe.
  */
 final class Scratch {
@@ -160,7 +161,7 @@ final class Scratch {
      * Whether a SIMD pass can read the last view: its byte buffer ({@link #bytes()}), or its floats copied into
      * the float array ({@link #heapFloats()}).
      */
-    boolean vectorReadable() { return floatsInArray && pendingFloats || bytes() != null; }
+    boolean vectorReadable() { return heapFloats() || bytes() != null; }
 
     /** Whether the last view's floats wait in {@link #floatArray()} to be widened into {@link #doubleArray()} by a pass. */
     boolean heapFloats() { return floatsInArray && pendingFloats; }

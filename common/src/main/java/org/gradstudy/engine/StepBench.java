@@ -120,24 +120,15 @@ public final class StepBench {
                 wall.put(m, new double[reps]);
                 cpu.put(m, new double[reps]);
             }
-            if (warmMs >= interleaveMs) // long steps: the modes take turns step by step within a repetition
-                for (int r = 0; r < reps; r++)
-                    for (int i = 0; i < steps; i++)
-                        for (Mode m : Mode.values()) {
-                            tr.attach(probes.get(m));
-                            long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
-                            tr.step();
-                            wall.get(m)[r] += (System.nanoTime() - w0) / 1e6 / steps;
-                            cpu.get(m)[r] += (mx.getCurrentThreadCpuTime() - c0) / 1e6 / steps;
-                        }
-            else
-                for (int r = 0; r < reps; r++)
+            int turn = warmMs >= interleaveMs ? 1 : steps; // long steps: the modes take turns step by step
+            for (int r = 0; r < reps; r++)
+                for (int done = 0; done < steps; done += turn)
                     for (Mode m : Mode.values()) {
                         tr.attach(probes.get(m));
                         long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
-                        for (int i = 0; i < steps; i++) tr.step();
-                        wall.get(m)[r] = (System.nanoTime() - w0) / 1e6 / steps;
-                        cpu.get(m)[r] = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / steps;
+                        for (int i = 0; i < turn; i++) tr.step();
+                        wall.get(m)[r] += (System.nanoTime() - w0) / 1e6 / steps;
+                        cpu.get(m)[r] += (mx.getCurrentThreadCpuTime() - c0) / 1e6 / steps;
                     }
             return new Result(trial, wall, cpu);
         } finally {
