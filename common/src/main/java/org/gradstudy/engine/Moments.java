@@ -88,7 +88,7 @@ final class Moments {
         if (s.heapFloats()) {
             float[] f = s.floatArray();
             double[] d = s.doubleArray();
-            int i = moments ? VectorStats.momentsWidening(f, d, n, p) : VectorStats.sumsWidening(f, d, n, p);
+            int i = moments ? HeapFloatStats.momentsWidening(f, d, n, p) : HeapFloatStats.sumsWidening(f, d, n, p);
             s.settle(i); // the last elements, scalar
             return i;
         }
@@ -156,7 +156,7 @@ final class Moments {
     static int subtractFloat(float[] u, float[] p, int n, double[] lanes, Scratch scratch) {
         boolean timed = (++scratch.widenings & CHECK_EVERY) == 0; // one call site: see pass
         long t0 = timed ? System.nanoTime() : 0;
-        int i = VectorStats.subtractFloat(u, p, n, lanes);
+        int i = HeapFloatStats.subtractFloat(u, p, n, lanes);
         if (timed) check(System.nanoTime() - t0, n, PASS_LIMIT_NS, SLOW_STEPS, "step");
         return i;
     }

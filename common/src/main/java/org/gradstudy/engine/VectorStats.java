@@ -172,114 +172,19 @@ final class VectorStats {
         return i;
     }
 
-    /** 256-bit doubles and the 128-bit floats that widen into one of them: the heap kernels' shapes, SIMD on any host {@link #usable} accepts. */
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-
     /**
-     * Whether float tensors are better copied into a Java array and widened from there ({@link #momentsWidening(float[],
-     * double[], int, double[])}) than read in place through a byte buffer: on hosts whose preferred vectors are 256 bits.
-     * There a vector load from a byte buffer over native memory costs several times a load from an array (JDK 17;
-     * the buffer's address, bounds and scope are checked at each load), and the float passes read and write more than
-     * they compute. Measured on an AVX2 host, a harness over these kernels, float tensors of 4096 and 65536
-     * elements: the main pass 0.61-0.96 ns per element in place, 0.41-0.50 with the copy into an array (the copy,
-     * a bulk memory copy of 4 bytes per element, included); the step's pass ({@link #subtractFloat(float[], float[],
-     * int, double[])}) 0.77-1.23 in place, 0.61-0.73 with both copies in and the parameters' copy back out. Over
-     * doubles the copy of 8 bytes per element costs more than it saves (0.40-0.59 in place, 0.42-0.82 copied), and
-     * the 512-bit kernels were measured in place on the AVX-512 host (README, "Where the time went").
+     * Whether float tensors are better copied into a Java array and widened from there ({@link HeapFloatStats}) than
+     * read in place through a byte buffer: on hosts whose preferred vectors are 256 bits. There a vector load from a
+     * byte buffer over native memory costs several times a load from an array (JDK 17; the buffer's address, bounds
+     * and scope are checked at each load), and the float passes read and write more than they compute. Measured on an
+     * AVX2 host, a harness over these kernels, float tensors of 4096 and 65536 elements: the main pass 0.61-0.96 ns per
+     * element in place, 0.41-0.50 with the copy into an array (a bulk memory copy of 4 bytes per element, included);
+     * the step's pass ({@link HeapFloatStats#subtractFloat}) 0.77-1.23 in place, 0.61-0.73 with both copies in and the
+     * parameters' copy back out. Over doubles the copy of 8 bytes per element costs more than it saves (0.40-0.59 in
+     * place, 0.42-0.82 copied), and the 512-bit kernels were measured in place on the AVX-512 host (README, "Where the
+     * time went").
      */
     static boolean prefersHeapFloats() { return !WIDE; }
-
-    /**
-     * {@link #moments} over the floats {@code f[0, n & ~7)}, each widened to double (exactly) and also written to
-     * {@code d[i]}: the heap form of {@link #momentsWidening(ByteBuffer, int, ByteBuffer, int, double[])}, with the
-     * same partial sums in the same lanes (two 256-bit registers, elements i..i+3 and i+4..i+7), so the same bits.
-     */
-    static int momentsWidening(float[] f, double[] d, int n, double[] out) {
-        DoubleVector s0 = DoubleVector.zero(D4), s1 = s0, b0 = s0, b1 = s0, q0 = s0, q1 = s0, m0 = s0, m1 = s0, z0 = s0, z1 = s0;
-        DoubleVector zero = s0, one = DoubleVector.broadcast(D4, 1.0);
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            DoubleVector g = widened(f, i), h = widened(f, i + 4);
-            g.intoArray(d, i);
-            h.intoArray(d, i + 4);
-            DoubleVector ag = g.abs(), ah = h.abs();
-            s0 = s0.add(g);
-            s1 = s1.add(h);
-            b0 = b0.add(ag);
-            b1 = b1.add(ah);
-            q0 = q0.add(g.mul(g));
-            q1 = q1.add(h.mul(h));
-            m0 = m0.blend(ag, m0.lt(ag));
-            m1 = m1.blend(ah, m1.lt(ah));
-            z0 = z0.add(one.blend(zero, ag.eq(zero)));
-            z1 = z1.add(one.blend(zero, ah.eq(zero)));
-        }
-        s0.intoArray(out, 0);
-        s1.intoArray(out, 4);
-        b0.intoArray(out, 8);
-        b1.intoArray(out, 12);
-        q0.intoArray(out, 16);
-        q1.intoArray(out, 20);
-        m0.intoArray(out, 24);
-        m1.intoArray(out, 28);
-        out[32] = i - nonZeros(z0) - nonZeros(z1);
-        return i;
-    }
-
-    /** {@link #sums} over the floats {@code f[0, n & ~7)}, widened and written to {@code d} as {@link #momentsWidening(float[], double[], int, double[])} does. */
-    static int sumsWidening(float[] f, double[] d, int n, double[] out) {
-        DoubleVector s0 = DoubleVector.zero(D4), s1 = s0, q0 = s0, q1 = s0;
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            DoubleVector g = widened(f, i), h = widened(f, i + 4);
-            g.intoArray(d, i);
-            h.intoArray(d, i + 4);
-            s0 = s0.add(g);
-            s1 = s1.add(h);
-            q0 = q0.add(g.mul(g));
-            q1 = q1.add(h.mul(h));
-        }
-        s0.intoArray(out, 0);
-        s1.intoArray(out, 4);
-        q0.intoArray(out, 16);
-        q1.intoArray(out, 20);
-        return i;
-    }
-
-    /** Four floats from {@code f[i]}, widened (exactly). */
-    private static DoubleVector widened(float[] f, int i) {
-        return (DoubleVector) FloatVector.fromArray(F4, f, i).convertShape(VectorOperators.F2D, D4, 0);
-    }
-
-    /**
-     * {@link #subtractFloat(ByteBuffer, int, ByteBuffer, int, int, double[])} over Java arrays: {@code p[i] -= u[i]} for i in
-     * [0, n & ~7), with the sums of squares of {@code u} into {@code out[0..8)} and of the new {@code p} into
-     * {@code out[8..16)}, the same lanes and order as there, so the same bits. Returns n & ~7.
-     */
-    static int subtractFloat(float[] u, float[] p, int n, double[] out) {
-        DoubleVector q0 = DoubleVector.zero(D4), q1 = q0, r0 = q0, r1 = q0;
-        int i = 0;
-        for (; i + 7 < n; i += 8) {
-            FloatVector x = FloatVector.fromArray(F4, u, i), x4 = FloatVector.fromArray(F4, u, i + 4);
-            FloatVector y = FloatVector.fromArray(F4, p, i).sub(x), y4 = FloatVector.fromArray(F4, p, i + 4).sub(x4);
-            y.intoArray(p, i);
-            y4.intoArray(p, i + 4);
-            DoubleVector xd = (DoubleVector) x.convertShape(VectorOperators.F2D, D4, 0);
-            DoubleVector yd = (DoubleVector) y.convertShape(VectorOperators.F2D, D4, 0);
-            DoubleVector xd4 = (DoubleVector) x4.convertShape(VectorOperators.F2D, D4, 0);
-            DoubleVector yd4 = (DoubleVector) y4.convertShape(VectorOperators.F2D, D4, 0);
-            q0 = q0.add(xd.mul(xd));
-            q1 = q1.add(xd4.mul(xd4));
-            r0 = r0.add(yd.mul(yd));
-            r1 = r1.add(yd4.mul(yd4));
-        }
-        q0.intoArray(out, 0);
-        q1.intoArray(out, 4);
-        r0.intoArray(out, 8);
-        r1.intoArray(out, 12);
-        return i;
-    }
 
     /** {@link #sums} over the floats at byte {@code at} of {@code f}, widened and written to {@code d} as {@link #momentsWidening} does. */
     static int sumsWidening(ByteBuffer f, int at, ByteBuffer d, int n, double[] out) {
@@ -415,5 +320,5 @@ final class VectorStats {
     }
 
     /** The lanes' counts added up: whole numbers below 2^53, exact in any order (NaN stays NaN). */
-    private static double nonZeros(DoubleVector z) { return z.reduceLanes(VectorOperators.ADD); }
+    static double nonZeros(DoubleVector z) { return z.reduceLanes(VectorOperators.ADD); }
 }
