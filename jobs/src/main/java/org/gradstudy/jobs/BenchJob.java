@@ -42,7 +42,7 @@ import static org.apache.spark.sql.functions.col;
  * default sampling and every step, and the overhead ratios ({@link StepBench}: the engine's own step);</li>
  * <li>{@code throughput}: a 500-trial study through {@link RunJob} on local[1], then local[2]: trials per
  * second, scaling, and Spark efficiency = sum of the trials' own wall_ms / (run wall time x cores);</li>
- * <li>{@code rss}: this JVM's resident size (the executor, in local mode) sampled over 2000 tiny trials;</li>
+ * <li>{@code rss}: the resident size of an executor JVM of its own ({@link ExecutorJvm}) sampled over 2000 tiny trials;</li>
  * <li>{@code aggregate}: a synthetic warehouse of 10 million layer_stats rows written through the normal
  * commit path, then the aggregation timed; Parquet bytes per row before and after gradstudy's writer settings;</li>
  * <li>{@code peer}: the PyTorch peer script on identical shapes, when python3 with torch is installed.</li>
@@ -294,40 +294,49 @@ public final class BenchJob {
     void rss(java.nio.file.Path dir) {
         // A study holds at most 1000 replicates of a point: past 2000 trials, widths 16, 15, ... are added.
         int widths = (o.rssTrials() + 1999) / 2000, replicates = Math.max(1, o.rssTrials() / (2 * widths));
+        int warmupReplicates = Math.max(1, replicates / 10);
         StringBuilder widthList = new StringBuilder();
         for (int w = 0; w < widths; w++) widthList.append(w == 0 ? "" : ", ").append(16 - w);
-        out.printf("%n== rss: this JVM's VmRSS (the executor, in local mode) over %d tiny trials on local[2] (depth 2, width %s, 20 steps)%n",
-                2L * widths * replicates, widthList);
-        MachineLoad load = MachineLoad.start();
-        SparkSession spark = session("local[2]");
+        long total = 2L * widths * replicates;
+        out.printf("%n== rss: the executor's VmRSS over %d tiny trials (depth 2, width %s, 20 steps), after %d untimed ones%n",
+                total, widthList, 2L * widths * warmupReplicates);
+        out.printf("   one executor JVM of 2 cores (Spark's local-cluster master), its heap fixed at %d MB and touched at start: "
+                + "the RSS moves only with memory outside the heap (ND4J's native arrays, threads, JIT code)%n", ExecutorJvm.HEAP_MB);
+        SparkSession spark = ExecutorJvm.session("gradstudy bench rss", 2);
         try {
-            String text = "name = bench-rss\nseed = 5\nreplicates = " + replicates + "\naxes { activation = [relu, tanh], depth = [2], width = [" + widthList + "] }\n"
-                    + "training { steps = 20, batch-size = 16, samples = 128 }\nprobe { every = 5 }\n";
+            RunJob.run(spark, parse(rssStudy("bench-rss-warmup", warmupReplicates, widthList)), new Warehouse(dir.resolve("warmup").toString()));
+            String pid = Long.toString(ExecutorJvm.pid(30_000));
+            MachineLoad load = MachineLoad.start();
             TaskSpan span = new TaskSpan();
             spark.sparkContext().addSparkListener(span);
-            RssSampler rss = RssSampler.start(250, span);
-            RunJob.run(spark, parse(text), new Warehouse(dir.toString()));
+            RssSampler rss = RssSampler.start(250, span, pid);
+            RunJob.run(spark, parse(rssStudy("bench-rss", replicates, widthList)), new Warehouse(dir.resolve("wh").toString()));
             rss.stop();
             spark.sparkContext().removeSparkListener(span);
-            long total = 2L * widths * replicates;
-            List<long[]> samples = new ArrayList<>(); // {trials done, rss, heap committed} while trials ran
-            for (long[] s : rss.samples()) if (s[0] > 0 && s[0] < total) samples.add(s);
-            out.printf("   %8s %10s %16s%n", "trials", "RSS MB", "heap committed");
+            List<long[]> samples = new ArrayList<>(); // {trials done, rss, threads, -1} while trials ran
+            for (long[] s : rss.samples()) if (s[0] > 0 && s[0] < total && s[1] > 0) samples.add(s);
+            out.printf("   %8s %10s %8s%n", "trials", "RSS MB", "threads");
             long nextMark = 0;
             for (long[] s : samples)
                 if (s[0] >= nextMark) {
-                    out.printf("   %8d %10d %13d MB%n", s[0], s[1] >> 20, s[2] >> 20);
+                    out.printf("   %8d %10d %8d%n", s[0], s[1] >> 20, s[2]);
                     nextMark = s[0] + Math.max(1, total / 20);
                 }
             double slope = slope(samples, total / 2, 1) * 1000 / (1 << 20);
             long first = samples.isEmpty() ? 0 : samples.get(0)[1] >> 20, last = samples.isEmpty() ? 0 : samples.get(samples.size() - 1)[1] >> 20;
-            out.printf("   RSS %d MB after the first trials, %d MB before the last; least-squares slope over the second half: %+.1f MB per 1000 trials%n",
-                    first, last, slope);
-            verdicts.add(verdict(Math.abs(slope) < 10, String.format("flat RSS over %d trials: slope %+.1f MB per 1000 trials over the second half (|slope| < 10)", total, slope)));
+            out.printf("   executor RSS %d MB after the first trials, %d MB before the last; least-squares slope over the second half: "
+                    + "%+.1f MB per 1000 trials%n", first, last, slope);
+            verdicts.add(verdict(Math.abs(slope) < 10, String.format("flat executor RSS over %d trials: slope %+.1f MB per 1000 trials over the second half (|slope| < 10)", total, slope)));
+            out.println("   " + load.report());
         } finally {
             spark.stop();
         }
-        out.println("   " + load.report());
+    }
+
+    /** The rss section's study: relu and tanh, depth 2, the given widths, {@code replicates} seeds each. */
+    static String rssStudy(String name, int replicates, CharSequence widths) {
+        return "name = " + name + "\nseed = 5\nreplicates = " + replicates + "\naxes { activation = [relu, tanh], depth = [2], width = [" + widths + "] }\n"
+                + "training { steps = 20, batch-size = 16, samples = 128 }\nprobe { every = 5 }\n";
     }
 
     /** Least-squares slope of column {@code y} over trials done, for samples with at least {@code from} trials done. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * How busy the machine was while a benchmark section ran, from Linux's /proc: the whole machine's busy
- * cores, this JVM's (and its waited-for children's) share, and so the cores used by other processes. A
+ * cores, this JVM's (and its child processes') share, and so the cores used by other processes. A
  * figure measured while others used the cores is not comparable with one taken on a quiet machine.
  */
 final class MachineLoad {
@@ -42,10 +42,22 @@ final class MachineLoad {
     }
 
     /** This process's resident set size (VmRSS), in bytes, or -1. */
-    static long rssBytes() {
+    static long rssBytes() { return rssBytes("self"); }
+
+    /** The resident set size of process {@code pid} ({@code self}: this one), in bytes, or -1. */
+    static long rssBytes(String pid) {
+        long kb = status(pid, "VmRSS");
+        return kb < 0 ? -1 : kb * 1024;
+    }
+
+    /**
+     * The number in field {@code key} of /proc/{@code pid}/status ({@code self}: this process): VmRSS in kB,
+     * Threads; -1 if there is none (no /proc, the process is gone).
+     */
+    static long status(String pid, String key) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status")))
+                if (line.startsWith(key + ":")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -74,12 +86,23 @@ final class MachineLoad {
         }
     }
 
+    /**
+     * CPU ticks of this JVM, of its children it has waited for, and of its live descendants (the bench's
+     * executor JVM): a child reaped in between moves its ticks from the last term to the second.
+     */
     private static long selfTicks() {
+        long self = ticks("self", true);
+        if (self < 0) return -1;
+        return self + ProcessHandle.current().descendants().mapToLong(p -> Math.max(0, ticks(Long.toString(p.pid()), false))).sum();
+    }
+
+    private static long ticks(String pid, boolean withChildren) {
         try {
-            String s = Files.readString(Path.of("/proc/self/stat"));
+            String s = Files.readString(Path.of("/proc", pid, "stat"));
             String[] f = s.substring(s.lastIndexOf(')') + 2).split("\\s+");
             // fields after the name start at field 3 (state): utime=14, stime=15, cutime=16, cstime=17
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

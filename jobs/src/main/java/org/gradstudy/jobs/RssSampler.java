@@ -5,18 +5,26 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Samples VmRSS and the committed heap with the trials finished so far, on a daemon thread. */
+/**
+ * Samples a process's VmRSS and threads with the trials finished so far, on a daemon thread; for this JVM
+ * also its committed heap.
+ */
 final class RssSampler {
     private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running = true;
     private Thread thread;
 
-    static RssSampler start(long everyMs, TaskSpan span) {
+    /** Samples this JVM: {trials done, RSS, threads, heap committed}. */
+    static RssSampler start(long everyMs, TaskSpan span) { return start(everyMs, span, "self"); }
+
+    /** Samples process {@code pid} ({@code self}: this JVM): {trials done, RSS, threads, heap committed or -1}. */
+    static RssSampler start(long everyMs, TaskSpan span, String pid) {
         RssSampler s = new RssSampler();
+        boolean self = pid.equals("self");
         s.thread = new Thread(() -> {
             while (s.running) {
-                s.samples.add(new long[] {span.done.get(), MachineLoad.rssBytes(),
-                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()});
+                s.samples.add(new long[] {span.done.get(), MachineLoad.rssBytes(pid), MachineLoad.status(pid, "Threads"),
+                        self ? ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() : -1});
                 try {
                     Thread.sleep(everyMs);
                 } catch (InterruptedException e) {

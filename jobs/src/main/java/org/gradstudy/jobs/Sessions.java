@@ -44,7 +44,13 @@ public final class Sessions {
      * unless {@code ui} is set.
      */
     public static SparkSession create(String appName, String master, boolean ui) {
+        return create(appName, master, ui, java.util.Map.of());
+    }
+
+    /** {@link #create(String, String, boolean)} with {@code settings} on top (the bench's executor JVM). */
+    static SparkSession create(String appName, String master, boolean ui, java.util.Map<String, String> settings) {
         SparkConf conf = new SparkConf(); // picks up spark.* system properties, as spark-submit sets them
+        settings.forEach(conf::set);
         if (master != null) conf.setMaster(master);
         else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
         if (conf.get("spark.master").startsWith("local")) {
