@@ -29,11 +29,7 @@ final class ExecutorJvm {
 
     /** A session named {@code appName} with one executor JVM of {@code cores} cores. */
     static SparkSession session(String appName, int cores) {
-        String sparkHome = System.getenv("SPARK_HOME");
-        if (sparkHome == null || !Files.isDirectory(Path.of(sparkHome, "jars")) || System.getenv("SPARK_SCALA_VERSION") == null)
-            throw new BadInputException("the executor JVM (Spark's local-cluster master) needs SPARK_HOME naming a folder with jars/ "
-                    + "and SPARK_SCALA_VERSION=2.12 in the environment; bin/gradstudy sets both (SPARK_HOME is "
-                    + (sparkHome == null ? "unset" : sparkHome) + ", SPARK_SCALA_VERSION " + System.getenv("SPARK_SCALA_VERSION") + ")");
+        requireSparkHome(System.getenv("SPARK_HOME"), System.getenv("SPARK_SCALA_VERSION"));
         String options = executorOptions() + " -Xms" + HEAP_MB + "m -XX:+AlwaysPreTouch";
         // The worker's memory leaves room over the executor's heap: Spark refuses an executor larger than its worker.
         SparkSession spark = Sessions.create(appName, "local-cluster[1," + cores + "," + (HEAP_MB + 512) + "]", false, Map.of(
@@ -44,6 +40,17 @@ final class ExecutorJvm {
                 "spark.executorEnv.OMP_NUM_THREADS", "1"));
         spark.sparkContext().setLogLevel("WARN");
         return spark;
+    }
+
+    /**
+     * Spark's worker launches executors from a SPARK_HOME with jars/ and needs SPARK_SCALA_VERSION to build
+     * their command line, both from the environment: without them every launch fails and the master retries.
+     */
+    static void requireSparkHome(String sparkHome, String scalaVersion) {
+        if (sparkHome == null || !Files.isDirectory(Path.of(sparkHome, "jars")) || !"2.12".equals(scalaVersion))
+            throw new BadInputException("the executor JVM (Spark's local-cluster master) needs SPARK_HOME naming a folder with jars/ "
+                    + "and SPARK_SCALA_VERSION=2.12 in the environment; bin/gradstudy sets both (SPARK_HOME is "
+                    + (sparkHome == null ? "unset" : sparkHome) + ", SPARK_SCALA_VERSION " + (scalaVersion == null ? "unset" : scalaVersion) + ")");
     }
 
     /** The executor options of the installation's {@code conf/spark-defaults.conf} (property gradstudy.home). */
@@ -62,12 +69,18 @@ final class ExecutorJvm {
         return options.trim();
     }
 
-    private static boolean isExecutor(ProcessHandle p) {
+    private static boolean isExecutor(ProcessHandle p) { return commandLine(p).contains(EXECUTOR_MAIN); }
+
+    /**
+     * The command line of {@code p} from /proc, arguments separated by spaces, or "" if unreadable.
+     * ProcessHandle.Info leaves it out when it is as long as an executor's (its class path).
+     */
+    static String commandLine(ProcessHandle p) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8)
-                    .contains(EXECUTOR_MAIN);
-        } catch (IOException e) {
-            return false;
+            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 
@@ -75,7 +88,6 @@ final class ExecutorJvm {
     static long pid(long timeoutMs) {
         long until = System.nanoTime() + timeoutMs * 1_000_000;
         while (true) {
-            // ProcessHandle.Info leaves out a command line this long (its class path): read /proc.
             Optional<ProcessHandle> executor = ProcessHandle.current().descendants().filter(ExecutorJvm::isExecutor).findFirst();
             if (executor.isPresent()) return executor.get().pid();
             if (System.nanoTime() > until) throw new IllegalStateException("no executor process (" + EXECUTOR_MAIN + ") among this JVM's children after " + timeoutMs + " ms");

@@ -77,8 +77,10 @@ final class Processes {
     /** pids of the executor JVMs launched from this distribution's SPARK_HOME. */
     static List<ProcessHandle> executors() {
         String home = DIST.resolve("spark-home").toString();
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                .map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains(home)).orElse(false)).toList();
+        return ProcessHandle.allProcesses().filter(p -> {
+            String c = ExecutorJvm.commandLine(p);
+            return c.contains("CoarseGrainedExecutorBackend") && c.contains(home);
+        }).toList();
     }
 
     static String path(Path p) { return p.toAbsolutePath().toString().replace(File.separatorChar, '/'); }
