@@ -53,10 +53,9 @@ final class ExecutorJvm {
                     + (sparkHome == null ? "unset" : sparkHome) + ", SPARK_SCALA_VERSION " + (scalaVersion == null ? "unset" : scalaVersion) + ")");
     }
 
-    /** The executor options of the installation's {@code conf/spark-defaults.conf} (property gradstudy.home). */
+    /** The executor options of the installation's {@code conf/spark-defaults.conf} ({@link Installation}). */
     static String executorOptions() {
-        String home = System.getProperty("gradstudy.home");
-        Path file = Path.of(home == null ? "." : home, "conf", "spark-defaults.conf");
+        Path file = Installation.conf("spark-defaults.conf");
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);

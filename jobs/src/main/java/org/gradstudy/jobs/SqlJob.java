@@ -137,14 +137,7 @@ public final class SqlJob {
      * The named queries directory: {@code conf/sql/queries} of the installation the launcher runs from
      * (system property gradstudy.home), else of the working directory.
      */
-    public static Path queriesDir() {
-        String home = System.getProperty("gradstudy.home");
-        if (home != null) {
-            Path p = Path.of(home, "conf", "sql", "queries");
-            if (Files.isDirectory(p)) return p;
-        }
-        return Path.of("conf", "sql", "queries");
-    }
+    public static Path queriesDir() { return Installation.conf("sql", "queries"); }
 
     /** Every named query of {@code dir}, by name. */
     public static List<Named> list(Path dir) {
