@@ -313,7 +313,7 @@ public final class BenchJob {
             RunJob.run(spark, parse(rssStudy("bench-rss", replicates, widthList)), new Warehouse(dir.resolve("wh").toString()));
             rss.stop();
             spark.sparkContext().removeSparkListener(span);
-            List<long[]> samples = new ArrayList<>(); // {trials done, rss, threads, -1} while trials ran
+            List<long[]> samples = new ArrayList<>(); // {trials done, rss, threads} while trials ran
             for (long[] s : rss.samples()) if (s[0] > 0 && s[0] < total && s[1] > 0) samples.add(s);
             out.printf("   %8s %10s %8s%n", "trials", "RSS MB", "threads");
             long nextMark = 0;

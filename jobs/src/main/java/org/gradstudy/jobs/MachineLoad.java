@@ -41,9 +41,6 @@ final class MachineLoad {
         }
     }
 
-    /** This process's resident set size (VmRSS), in bytes, or -1. */
-    static long rssBytes() { return rssBytes("self"); }
-
     /** The resident set size of process {@code pid} ({@code self}: this one), in bytes, or -1. */
     static long rssBytes(String pid) {
         long kb = status(pid, "VmRSS");

@@ -1,30 +1,24 @@
 package org.gradstudy.jobs;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/**
- * Samples a process's VmRSS and threads with the trials finished so far, on a daemon thread; for this JVM
- * also its committed heap.
- */
+/** Samples a process's VmRSS and threads with the trials finished so far, on a daemon thread. */
 final class RssSampler {
     private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running = true;
     private Thread thread;
 
-    /** Samples this JVM: {trials done, RSS, threads, heap committed}. */
+    /** Samples this JVM. */
     static RssSampler start(long everyMs, TaskSpan span) { return start(everyMs, span, "self"); }
 
-    /** Samples process {@code pid} ({@code self}: this JVM): {trials done, RSS, threads, heap committed or -1}. */
+    /** Samples process {@code pid} ({@code self}: this JVM): {trials done, RSS in bytes, threads}. */
     static RssSampler start(long everyMs, TaskSpan span, String pid) {
         RssSampler s = new RssSampler();
-        boolean self = pid.equals("self");
         s.thread = new Thread(() -> {
             while (s.running) {
-                s.samples.add(new long[] {span.done.get(), MachineLoad.rssBytes(pid), MachineLoad.status(pid, "Threads"),
-                        self ? ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() : -1});
+                s.samples.add(new long[] {span.done.get(), MachineLoad.rssBytes(pid), MachineLoad.status(pid, "Threads")});
                 try {
                     Thread.sleep(everyMs);
                 } catch (InterruptedException e) {
