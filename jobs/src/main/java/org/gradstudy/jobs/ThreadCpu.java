@@ -13,17 +13,27 @@ import java.util.StringJoiner;
  * The CPU time this JVM's threads used while a benchmark section ran, by kind of thread, from Linux's
  * /proc/self/task. On local[1] the JIT compilers, the garbage collector and ND4J's deallocators run on the
  * core the one task slot leaves idle; on local[2] every second they take is a second a trial waits: what
- * the scaling figure is made of. Threads are sampled every {@link #EVERY_MS} ms (a thread that ends between
- * two samples loses at most that much; the JIT's compiler threads come and go).
+ * the scaling figure is made of. Threads are sampled every {@link #EVERY_MS} ms; the CPU of threads that
+ * ended after their last sample (the JIT's compiler threads come and go, so do Spark's pools) is the rest of
+ * the process's own total, read from /proc/self/stat at the start and the end, and reported as such.
  */
 final class ThreadCpu implements AutoCloseable {
     private static final double TICKS = 100.0; // USER_HZ on Linux
-    static final long EVERY_MS = 250;
+    /**
+     * Sampling every 250 ms, this thread read the stat file of each of the JVM's ~150 threads four times a second:
+     * 0.7% of the CPU of a local[2] throughput run (async-profiler, 2026-12-07), taken from the trials it measures.
+     * Every 2 s it costs an eighth of that; what ended threads lose in between is {@link Kind#ENDED}.
+     */
+    static final long EVERY_MS = 2000;
 
     /** Kinds of thread, by the name Linux keeps for it (a Java thread's name, cut to 15 characters). */
     enum Kind {
         TASKS("Spark tasks"), JIT("JIT compilers"), GC("garbage collector"), DEALLOCATORS("native deallocators"),
-        OTHER("driver and the rest");
+        /** This sampler and the bench's RSS sampler ("gradstudy-bench-cpu", "-rss"): what measuring costs. */
+        BENCH("the bench's samplers"),
+        OTHER("driver and the rest"),
+        /** Threads that ended after their last sample: the process's total less every thread seen. */
+        ENDED("ended threads");
 
         final String label;
 
@@ -35,11 +45,15 @@ final class ThreadCpu implements AutoCloseable {
             if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) return GC;
             // ND4J's DeallocatorServiceThread_N and JavaCPP's "JavaCPP Deallocator"
             if (name.startsWith("DeallocatorServ") || name.startsWith("JavaCPP Dealloc")) return DEALLOCATORS;
+            if (name.startsWith("gradstudy-bench")) return BENCH;
             return OTHER;
         }
     }
 
     private final Map<Long, Long> before;
+    /** The process's own CPU ticks (live and ended threads) at the start and at {@link #close()}; -1 without /proc. */
+    private final long process0;
+    private volatile long process1 = -1;
     private final Map<Long, long[]> last = new HashMap<>(); // tid -> {ticks, kind}
     private final long wall0 = System.nanoTime();
     private volatile long wall1;
@@ -48,6 +62,7 @@ final class ThreadCpu implements AutoCloseable {
 
     private ThreadCpu() {
         before = new HashMap<>();
+        process0 = processTicks();
         read((tid, name, ticks) -> before.put(tid, ticks));
         sampler = new Thread(() -> {
             while (running) {
@@ -83,6 +98,7 @@ final class ThreadCpu implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sample();
+        process1 = processTicks();
     }
 
     /** CPU seconds per kind since {@link #start()}, up to the last sample. */
@@ -93,6 +109,11 @@ final class ThreadCpu implements AutoCloseable {
             Kind k = Kind.values()[(int) v[1]];
             out.merge(k, (v[0] - before.getOrDefault(tid, 0L)) / TICKS, Double::sum);
         });
+        if (process0 >= 0 && process1 >= 0) {
+            double seen = out.values().stream().mapToDouble(Double::doubleValue).sum();
+            // Ticks are counted per thread and per process alike, so the difference is the ended threads' (at least 0).
+            out.put(Kind.ENDED, Math.max(0, (process1 - process0) / TICKS - seen));
+        }
         return out;
     }
 
@@ -124,6 +145,15 @@ final class ThreadCpu implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             // not Linux: no figures
+        }
+    }
+
+    /** This process's user + system CPU ticks, ended threads included; -1 when there is no /proc. */
+    static long processTicks() {
+        try {
+            return ticks(Files.readString(Path.of("/proc/self/stat")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -24,6 +24,7 @@ class ThreadCpuTest {
         assertEquals(ThreadCpu.Kind.DEALLOCATORS, ThreadCpu.Kind.of("JavaCPP Dealloc"));
         assertEquals(ThreadCpu.Kind.OTHER, ThreadCpu.Kind.of("java"));
         assertEquals(ThreadCpu.Kind.OTHER, ThreadCpu.Kind.of("dag-scheduler-e"));
+        assertEquals(ThreadCpu.Kind.BENCH, ThreadCpu.Kind.of("gradstudy-bench")); // -cpu and -rss, cut to 15 characters
     }
 
     @Test
@@ -61,5 +62,25 @@ class ThreadCpuTest {
         double gc = cpu.seconds().get(ThreadCpu.Kind.GC);
         assertTrue(gc >= 0.38, "GC seconds " + gc);
         assertTrue(cpu.report().startsWith("CPU by thread over "), cpu.report());
+    }
+
+    @Test
+    void aThreadThatEndedBeforeAnySampleIsCountedAsEnded() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        ThreadCpu cpu = ThreadCpu.start();
+        Thread busy = new Thread(() -> {
+            var mx = ManagementFactory.getThreadMXBean();
+            long x = 0;
+            while (mx.getCurrentThreadCpuTime() < 400_000_000L) x += System.nanoTime() & 1;
+            if (x == 42) System.out.print("");
+        }, "GC Thread#gone");
+        busy.start();
+        busy.join(); // ends well inside the first sampling interval (2 s): only the process's total saw it
+        cpu.close();
+        // 0.4 s of CPU, in 10 ms ticks, less at most a tick of rounding for each thread seen whose time moved
+        // (a few dozen in a test JVM): at least 0.3 s.
+        double ended = cpu.seconds().get(ThreadCpu.Kind.ENDED);
+        assertTrue(ended >= 0.3, "ended threads' seconds " + ended);
+        assertTrue(cpu.report().contains("ended threads"), cpu.report());
     }
 }
