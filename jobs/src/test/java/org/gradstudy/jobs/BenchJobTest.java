@@ -52,7 +52,9 @@ class BenchJobTest {
         span.add(RunJob.Batches.COMMIT_POOL, 4_300);
         span.add("", 4_000);
         span.add("", 200);
-        assertEquals("task slots (wall x cores = 118.0 s): trial tasks 104.2 s (0 tasks, 0 trials; their trials' wall_ms 100.5 s), "
+        span.addTrialCpu(90_000_000_000L);
+        span.addTrialCpu(3_050_000_000L);
+        assertEquals("task slots (wall x cores = 118.0 s): trial tasks 104.2 s, 93.1 s of it on a core (0 tasks, 0 trials; their trials' wall_ms 100.5 s), "
                 + "commits 4.3 s, reads and aggregation 4.2 s, no task 5.3 s", span.slots(59.0, 2, 100.5));
     }
 

@@ -196,6 +196,7 @@ class RunJobTest {
         }
         assertEquals(4, span.trialTasks(), "16 trials in 4 tasks");
         assertEquals(16, span.done.get(), "the trials counted by the run's accumulator");
+        assertTrue(span.trialCpuSeconds() > 0, "the trial tasks' CPU time, from Spark's task metrics");
         assertEquals(16L, count(wh, "trials", "true"));
         assertEquals(16L, spark.sql("SELECT count(DISTINCT trial_id) FROM parquet.`" + wh.table("trials") + "`").first().getLong(0));
         // 8 trials per depth x 2 recorded steps (0 and the last, 2) x (depth + 1) layers x (W, b)
