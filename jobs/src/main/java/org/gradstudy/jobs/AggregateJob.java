@@ -164,7 +164,8 @@ public final class AggregateJob {
     /** Replaces the study's partition of {@code table} with {@code rows}, then registers the written rows as a view. */
     private static void write(SparkSession spark, Commits commits, String table, Dataset<Row> rows) {
         long t0 = System.currentTimeMillis();
-        commits.replaceDerived(table, rows);
+        // Only these two read layer_stats; the others read the derived tables written before them.
+        commits.replaceDerived(table, rows, table.equals(TRIAL_METRICS) || table.equals(LAYER_PROFILE));
         commits.readDerived(table, rows.schema()).createOrReplaceTempView(table);
         LOG.debug("{}: written in {} ms", table, System.currentTimeMillis() - t0);
     }

@@ -167,12 +167,20 @@ final class Commits {
     }
 
     /** Replaces this study's partition of a derived table (runs are appended instead). */
-    void replaceDerived(String table, Dataset<Row> rows) {
+    void replaceDerived(String table, Dataset<Row> rows) { replaceDerived(table, rows, true); }
+
+    /**
+     * Replaces this study's partition of a derived table, as one file. {@code largeInput}: the query's last
+     * stage reads the base tables' rows (a 10M-row aggregation for some tables), so the file is written after a
+     * shuffle to one partition ({@code repartition(1)}); {@code coalesce(1)} would run that whole stage in a
+     * single task. A query over other derived tables (hundreds of rows) is merged into its one task without
+     * the extra stage and its shuffle ({@code coalesce(1)}).
+     */
+    void replaceDerived(String table, Dataset<Row> rows, boolean largeInput) {
         try {
             Path st = staging("derived-" + table);
-            // One file; repartition, not coalesce: coalesce(1) would run the query's last stage (a
-            // 10M-row aggregation for some tables) in a single task.
-            rows.drop(TrialsTable.STUDY).repartition(1).write().option("compression", CODEC).parquet(st.toString());
+            Dataset<Row> out = rows.drop(TrialsTable.STUDY);
+            (largeInput ? out.repartition(1) : out.coalesce(1)).write().option("compression", CODEC).parquet(st.toString());
             for (FileStatus f : list(st)) if (!f.getPath().getName().startsWith("part-")) fs.delete(f.getPath(), false);
             Path target = partition(table);
             fs.mkdirs(target.getParent());

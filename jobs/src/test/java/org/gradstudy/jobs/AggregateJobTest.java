@@ -229,6 +229,16 @@ class AggregateJobTest {
         assertEquals(2L, spark.sql("SELECT count(DISTINCT study) FROM parquet.`" + wh.table("technique_depth") + "`").first().getLong(0));
     }
 
+    /**
+     * Every derived table is one Parquet file per study: written after a shuffle to one partition when its query
+     * reads layer_stats, merged into one task otherwise (Commits.replaceDerived).
+     */
+    @Test
+    void eachDerivedTableIsOneFilePerStudy() throws IOException {
+        for (Map.Entry<String, Set<String>> e : files(wh).entrySet())
+            assertEquals(1, e.getValue().stream().filter(f -> f.endsWith(".parquet")).count(), e.getKey() + ": " + e.getValue());
+    }
+
     @Test
     void sessionsKeepEveryGeneratedClassOfAnAggregationAndSmallPages() {
         // Static settings: the session must have been built with them (Sessions), not set afterwards.
