@@ -58,6 +58,16 @@ class BenchJobTest {
                 + "commits 4.3 s, reads and aggregation 4.2 s, no task 5.3 s", span.slots(59.0, 2, 100.5));
     }
 
+    /**
+     * A run whose local[1] trials took 244.6 s of CPU and whose local[2] ones took 227.6 s (the host faster during
+     * the second) scaled 1.96x; at equal CPU per trial that is 1.96 x 227.6 / 244.6 = 1.824x.
+     */
+    @Test
+    void scalingAtEqualTrialCpuTakesOutTheCoresSpeed() {
+        assertEquals(1.96 * 227.6 / 244.6, BenchJob.atEqualCpu(1.96, 244.6 / 500, 227.6 / 500), 1e-12);
+        assertEquals(1.8, BenchJob.atEqualCpu(1.8, 0.45, 0.45), 0);
+    }
+
     @Test
     void slopeIsTheLeastSquaresFitOverTheSecondHalf() {
         List<long[]> samples = List.of(new long[] {0, 900}, new long[] {10, 100}, new long[] {20, 120}, new long[] {30, 140});
