@@ -62,6 +62,49 @@ public final class LayerStats extends AbstractList<LayerStat> implements RandomA
                 nullable(f, 4, v[d + 12]), v[d + 13], v[d + 14], (f & CLIPPED) != 0);
     }
 
+    // Column-wise reads of row i, without building its record (the commit's rows read the arrays through these).
+
+    /** Row {@code i}'s step. */
+    public int step(int i) { return ints[check(i) * INTS]; }
+
+    /** Row {@code i}'s layer. */
+    public int layer(int i) { return ints[check(i) * INTS + 1]; }
+
+    /** Row {@code i}'s layer kind. */
+    public String kind(int i) { return names[check(i) * NAMES]; }
+
+    /** Row {@code i}'s parameter. */
+    public String param(int i) { return names[check(i) * NAMES + 1]; }
+
+    /** Row {@code i}'s element count. */
+    public long n(int i) { return longs[check(i) * LONGS]; }
+
+    /** Row {@code i}'s count of non-finite gradient elements. */
+    public long gradNonFinite(int i) { return longs[check(i) * LONGS + 1]; }
+
+    /**
+     * Row {@code i}'s double {@code column}, 0-14 in the order of {@link LayerStat}'s double and nullable
+     * components (loss, gradL2, ..., updateRatio = 8, ..., actDead = 12, gradNormPreClip, gradNormPostClip);
+     * 0 for a null ({@link #isNull}).
+     */
+    public double value(int i, int column) {
+        if (column < 0 || column >= DOUBLES) throw new IndexOutOfBoundsException("column " + column + " of " + DOUBLES);
+        return doubles[check(i) * DOUBLES + column];
+    }
+
+    /** Whether row {@code i}'s double {@code column} ({@link #value}) is null: only the nullable ones, 8-12, can be. */
+    public boolean isNull(int i, int column) {
+        return column >= 8 && column <= 12 && (flags[check(i)] & (1 << (FIRST_NULL_BIT + column - 8))) != 0;
+    }
+
+    /** Whether clipping changed the gradient at row {@code i}'s step. */
+    public boolean clipped(int i) { return (flags[check(i)] & CLIPPED) != 0; }
+
+    private int check(int i) {
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException("index " + i + ", size " + size);
+        return i;
+    }
+
     private static Double nullable(byte flags, int column, double value) {
         return (flags & (1 << (FIRST_NULL_BIT + column))) != 0 ? null : value;
     }

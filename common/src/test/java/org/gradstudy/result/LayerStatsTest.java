@@ -44,6 +44,32 @@ class LayerStatsTest {
         assertEquals(records.hashCode(), stats.hashCode());
     }
 
+    /** The column-wise reads of a row (what the commit writes from) are its record's fields, nulls as flags, bit for bit. */
+    @Test
+    void columnWiseReadsAreTheRecordsFields() {
+        List<LayerStat> records = records(40);
+        LayerStats stats = LayerStats.copyOf(records);
+        for (int i = 0; i < records.size(); i++) {
+            LayerStat r = records.get(i);
+            assertEquals(r.step(), stats.step(i));
+            assertEquals(r.layer(), stats.layer(i));
+            assertEquals(r.kind(), stats.kind(i));
+            assertEquals(r.param(), stats.param(i));
+            assertEquals(r.n(), stats.n(i));
+            assertEquals(r.gradNonFinite(), stats.gradNonFinite(i));
+            assertEquals(r.clipped(), stats.clipped(i));
+            Double[] values = {r.loss(), r.gradL2(), r.gradMeanAbs(), r.gradMaxAbs(), r.gradStd(), r.gradZeroFraction(), r.paramL2(),
+                    r.updateL2(), r.updateRatio(), r.actMean(), r.actStd(), r.actSaturated(), r.actDead(), r.gradNormPreClip(), r.gradNormPostClip()};
+            for (int c = 0; c < values.length; c++) {
+                assertEquals(values[c] == null, stats.isNull(i, c), "row " + i + " column " + c);
+                if (values[c] != null)
+                    assertEquals(Double.doubleToRawLongBits(values[c]), Double.doubleToRawLongBits(stats.value(i, c)), "row " + i + " column " + c);
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> stats.step(40));
+        assertThrows(IndexOutOfBoundsException.class, () -> stats.value(0, 15));
+    }
+
     /**
      * Rows added from their values are the rows the records give: with the update ratio, the activations or the
      * dead fraction alone null (whatever the values array holds there), with NaN, infinities and -0.0, and with one values array reused.

@@ -1,16 +1,14 @@
 package org.gradstudy.jobs;
 
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
-import org.gradstudy.result.LayerStat;
+import org.gradstudy.result.LayerStats;
 import org.gradstudy.result.TrialResult;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -77,45 +75,17 @@ public final class LayerStatsTable {
     private LayerStatsTable() {}
 
     /**
-     * The rows of one trial's recorded statistics, in {@link #SCHEMA} order, built as they are read, as
-     * Spark's internal rows ({@code SparkSession.internalCreateDataFrame}). The trial's columns, a dozen
-     * strings repeated on every row, are converted to Spark's string type once per trial: through
-     * {@code createDataFrame} each row went through Spark's generic encoder, which converted every one of
-     * them again (a quarter of a commit's time, profiled with JFR).
+     * The rows of one trial's recorded statistics, in {@link #SCHEMA} order, as Spark's internal rows
+     * ({@code SparkSession.internalCreateDataFrame}): one row read in place from the trial's column arrays
+     * ({@link LayerStatRow}). The trial's columns, a dozen strings repeated on every row, are converted to
+     * Spark's string type once per trial: through {@code createDataFrame} each row went through Spark's
+     * generic encoder, which converted every one of them again (a quarter of a commit's time, profiled with JFR).
      */
     public static Iterator<InternalRow> toInternalRows(TrialResult r) {
         Object[] prefix = Columns.trialValues(r.config()).stream().map(LayerStatsTable::internal).toArray();
-        return r.layerStats().stream().<InternalRow>map(s -> new GenericInternalRow(values(prefix, s))).iterator();
+        return LayerStatRow.rows(prefix, LayerStats.copyOf(r.layerStats()));
     }
 
     /** A trial column's value as Spark's internal representation (strings as UTF8String; numbers boxed as they are). */
     private static Object internal(Object v) { return v instanceof String str ? UTF8String.fromString(str) : v; }
-
-    private static Object[] values(Object[] prefix, LayerStat s) {
-        Object[] v = Arrays.copyOf(prefix, SCHEMA.size());
-        int i = prefix.length;
-        v[i++] = s.step();
-        v[i++] = s.layer();
-        v[i++] = UTF8String.fromString(s.kind());
-        v[i++] = UTF8String.fromString(s.param());
-        v[i++] = s.loss();
-        v[i++] = s.n();
-        v[i++] = s.gradL2();
-        v[i++] = s.gradMeanAbs();
-        v[i++] = s.gradMaxAbs();
-        v[i++] = s.gradStd();
-        v[i++] = s.gradZeroFraction();
-        v[i++] = s.gradNonFinite();
-        v[i++] = s.paramL2();
-        v[i++] = s.updateL2();
-        v[i++] = s.updateRatio();
-        v[i++] = s.actMean();
-        v[i++] = s.actStd();
-        v[i++] = s.actSaturated();
-        v[i++] = s.actDead();
-        v[i++] = s.gradNormPreClip();
-        v[i++] = s.gradNormPostClip();
-        v[i] = s.clipped();
-        return v;
-    }
 }
