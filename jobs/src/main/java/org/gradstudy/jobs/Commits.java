@@ -115,22 +115,38 @@ final class Commits {
         return spark.read().schema(schema).parquet(warehouse.table(table)).where(org.apache.spark.sql.functions.col(TrialsTable.STUDY).equalTo(study));
     }
 
+    /** Writes a group's {@code layer_stats} files into a staging directory and names the files to commit there. */
+    @FunctionalInterface
+    interface StatsFiles {
+        List<Path> writeInto(String dir) throws IOException;
+    }
+
+    /** {@code stats} rows written by Spark's writer ({@link #writeLayerStats}): the files its commit protocol kept. */
+    StatsFiles statsOf(Dataset<Row> stats) {
+        return dir -> {
+            writeLayerStats(stats.drop(TrialsTable.STUDY), dir);
+            return parts(new Path(dir)).stream().map(FileStatus::getPath).toList();
+        };
+    }
+
+    /** {@link #commit(String, Dataset, StatsFiles)} of rows written by Spark's writer (null: no statistics). */
+    void commit(String key, Dataset<Row> trials, Dataset<Row> stats) {
+        commit(key, trials, stats == null ? null : statsOf(stats));
+    }
+
     /**
      * Writes one group of a batch: {@code stats} (may be null) then {@code trials} (one file), into
      * staging, then renames them into place, stats first. {@code key} names the group.
      */
-    void commit(String key, Dataset<Row> trials, Dataset<Row> stats) {
+    void commit(String key, Dataset<Row> trials, StatsFiles stats) {
         try {
             Path st = staging(key);
-            if (stats != null) writeLayerStats(stats.drop(TrialsTable.STUDY), new Path(st, "layer_stats").toString());
+            List<Path> statsFiles = stats == null ? List.of() : stats.writeInto(new Path(st, "layer_stats").toString());
             trials.drop(TrialsTable.STUDY).coalesce(1).write().option("compression", CODEC).parquet(new Path(st, "trials").toString());
             fs.mkdirs(partition(LayerStatsTable.NAME));
             fs.mkdirs(partition(TrialsTable.NAME));
-            if (stats != null) {
-                int n = 0;
-                for (FileStatus f : parts(new Path(st, "layer_stats")))
-                    rename(f.getPath(), new Path(partition(LayerStatsTable.NAME), "part-" + key + "-" + (n++) + ".parquet"));
-            }
+            int n = 0;
+            for (Path f : statsFiles) rename(f, new Path(partition(LayerStatsTable.NAME), "part-" + key + "-" + (n++) + ".parquet"));
             List<FileStatus> t = parts(new Path(st, "trials"));
             if (t.size() != 1) throw new IllegalStateException("expected one trials file in " + st + ", got " + t.size());
             rename(t.get(0).getPath(), new Path(partition(TrialsTable.NAME), "part-" + key + ".parquet")); // the commit
@@ -149,7 +165,8 @@ final class Commits {
     static final String CODEC = "zstd";
 
     /**
-     * Writes {@code layer_stats} rows (without the study column) as Parquet files under {@code dir},
+     * Writes {@code layer_stats} rows (without the study column) as Parquet files under {@code dir} with Spark's
+     * writer (a run's batches go through {@link LayerStatsWriter}, which writes the same layout),
      * compressed with {@link #CODEC}, in the order they come: a batch's rows arrive trial by trial, each
      * trial's by step, layer and parameter (the probe's order), so the per-step columns (loss, clip norms)
      * and the trial's axis columns already form the runs that dictionary and run-length encoding store

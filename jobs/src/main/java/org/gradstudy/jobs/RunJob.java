@@ -357,9 +357,8 @@ public final class RunJob {
     private static void commitGroup(SparkSession spark, Commits commits, JavaRDD<TrialResult> rows, String key, long n) {
         if (n == 0) return;
         Dataset<Row> trials = spark.createDataFrame(rows.map(TrialsTable::toRow), TrialsTable.SCHEMA);
-        Dataset<Row> stats = spark.internalCreateDataFrame(rows.flatMap(LayerStatsTable::toInternalRows).rdd(),
-                LayerStatsTable.SCHEMA, false).coalesce(Math.max(1, (int) (n / 100)));
-        commits.commit(key, trials, stats);
+        int files = Math.max(1, (int) (n / 100));
+        commits.commit(key, trials, dir -> LayerStatsWriter.write(rows, files, dir));
     }
 
     /** The short result table printed after a run: the varied axes, depth, and the headline numbers. */
