@@ -20,9 +20,10 @@ import java.util.NoSuchElementException;
 /**
  * One trial's {@code layer_stats} rows as Spark's internal rows ({@link LayerStatsTable#SCHEMA} order),
  * read in place from the trial's column arrays ({@link LayerStats}): one mutable row moved from row to
- * row, as Spark's own scans hand out rows (the scan copies each into its own row format before the
- * next). A row per statistic with its values boxed in an array cost the commit a record, an array,
- * about twenty boxed numbers and two strings per row, which Spark's copy then unboxed again.
+ * row, as Spark's own scans hand out rows: a reader takes each row's values before asking for the next
+ * ({@link LayerStatsWriter} hands them to Parquet; a Spark frame copies them into its own row format). A
+ * row per statistic with its values boxed in an array cost the commit a record, an array, about twenty
+ * boxed numbers and two strings per row.
  */
 final class LayerStatRow extends InternalRow {
     /** What each column after the trial's is: a {@link LayerStats#value} column (0-14), or one of these. */

@@ -75,11 +75,12 @@ public final class LayerStatsTable {
     private LayerStatsTable() {}
 
     /**
-     * The rows of one trial's recorded statistics, in {@link #SCHEMA} order, as Spark's internal rows
-     * ({@code SparkSession.internalCreateDataFrame}): one row read in place from the trial's column arrays
-     * ({@link LayerStatRow}). The trial's columns, a dozen strings repeated on every row, are converted to
-     * Spark's string type once per trial: through {@code createDataFrame} each row went through Spark's
-     * generic encoder, which converted every one of them again (a quarter of a commit's time, profiled with JFR).
+     * The rows of one trial's recorded statistics, in {@link #SCHEMA} order, as Spark's internal rows: one
+     * row read in place from the trial's column arrays ({@link LayerStatRow}), what a batch's writer
+     * ({@link LayerStatsWriter}) writes, and a Spark frame through {@code SparkSession.internalCreateDataFrame}.
+     * The trial's columns, a dozen strings repeated on every row, are converted to Spark's string type once
+     * per trial (Spark's generic encoder converted every one of them again on every row: a quarter of a
+     * commit's time, profiled with JFR).
      */
     public static Iterator<InternalRow> toInternalRows(TrialResult r) {
         Object[] prefix = Columns.trialValues(r.config()).stream().map(LayerStatsTable::internal).toArray();
