@@ -36,7 +36,11 @@ class LayerStatsWriterTest {
     static SparkSession spark;
     @TempDir static java.nio.file.Path dir;
 
-    @BeforeAll static void start() { spark = SparkTestSession.create("LayerStatsWriterTest"); }
+    /** local[2,2]: a failed task is tried once more, as on a cluster (plain local mode never retries). */
+    @BeforeAll static void start() {
+        spark = Sessions.create("LayerStatsWriterTest", "local[2,2]", false);
+        spark.sparkContext().setLogLevel("ERROR"); // the failing attempt below is expected
+    }
 
     @AfterAll static void stop() { spark.stop(); }
 
@@ -87,6 +91,44 @@ class LayerStatsWriterTest {
         List<Row> b = spark.read().schema(LayerStatsWriter.COLUMNS).parquet(sparkDir).collectAsList();
         assertEquals(LayerStatRowTest.records().size() + 5, a.size());
         assertEquals(b, a);
+    }
+
+    /** {@code rows}, each partition of two or more failing on its first attempt after handing over its first trial. */
+    static JavaRDD<TrialResult> firstAttemptFails(JavaRDD<TrialResult> rows) {
+        return rows.mapPartitions(it -> {
+            List<TrialResult> all = new ArrayList<>();
+            it.forEachRemaining(all::add);
+            if (org.apache.spark.TaskContext.get().attemptNumber() > 0 || all.size() < 2) return all.iterator();
+            // The writer has written the first trial's rows when the second is asked for.
+            return new java.util.Iterator<TrialResult>() {
+                int i;
+                @Override public boolean hasNext() {
+                    if (i == 1) throw new IllegalStateException("first attempt fails on purpose");
+                    return i < all.size();
+                }
+                @Override public TrialResult next() { return all.get(i++); }
+            };
+        });
+    }
+
+    /**
+     * A task whose first attempt fails after writing part of its rows leaves that attempt's file in the
+     * directory, and the file is not named: the rows of the partition come once, from the second attempt.
+     */
+    @Test
+    void aFailedAttemptsFileIsNotNamed() throws IOException {
+        String out = dir.resolve("retried").toString();
+        JavaRDD<TrialResult> flaky = firstAttemptFails(results().coalesce(1)); // one task holding all three trials
+        List<Path> files = LayerStatsWriter.write(flaky, 1, out);
+        assertEquals(1, files.size());
+        List<String> onDisk = new ArrayList<>();
+        try (var s = Files.list(java.nio.file.Path.of(out))) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet")).forEach(onDisk::add);
+        }
+        assertEquals(2, onDisk.size(), "the failed attempt's file is still there: " + onDisk);
+        assertTrue(onDisk.contains(files.get(0).getName()));
+        long rows = spark.read().schema(LayerStatsWriter.COLUMNS).parquet(files.get(0).toString()).count();
+        assertEquals(LayerStatRowTest.records().size() + 5, rows, "every row once, from the attempt that succeeded");
     }
 
     /** Only the files of the attempts that succeeded are named, one per partition with rows: none for an empty one. */
