@@ -200,6 +200,45 @@ class OverheadFixesTest {
         }
     }
 
+    /**
+     * A step that is not recorded checks its gradient for non-finite values in one pass when the gradient is
+     * smaller than {@link GradientProbe#IN_LAYER_CHECK_BYTES}, else in the dense layers: the same results either way
+     * (every technique, recorded on every fourth step, and the diverging trial's first non-finite step and layer).
+     */
+    @Test
+    void unrecordedStepsFindTheSameNonFiniteStepInOnePassAsInTheLayers() {
+        List<TrialConfig> sampled = new ArrayList<>();
+        for (TrialConfig t : techniques())
+            sampled.add(t.probe().every() == 1 ? new TrialConfig(t.study(), t.studySeed(), t.replicate(), t.seed(), t.point(), t.training(),
+                    new ProbeSettings(4)) : t);
+        // Steps 0 and 5 of 7 recorded: the small network checks its other five in one pass, the 1.3 MB one (W 400 x 400 doubles) in the layers.
+        TrialConfig small = Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 12, 0.1, DOUBLE, new ProbeSettings(5), 1);
+        TrialConfig large = Trials.of(Activation.RELU, Init.HE_NORMAL, 2, 400, 0.1, DOUBLE, new ProbeSettings(5), 1);
+        assertEquals(2 * 3 * 2, readInLayers(small), "recorded steps only");
+        assertEquals(7 * 2 * 2, readInLayers(large), "every step");
+        List<TrialResult> onePass = sampled.stream().map(TrialRunner::run).toList(), inLayers;
+        System.setProperty(GradientProbe.IN_LAYER_CHECK_PROPERTY, "0");
+        try {
+            assertEquals(7 * 3 * 2, readInLayers(small), "every step, at -D" + GradientProbe.IN_LAYER_CHECK_PROPERTY + "=0");
+            inLayers = sampled.stream().map(TrialRunner::run).toList();
+        } finally {
+            System.clearProperty(GradientProbe.IN_LAYER_CHECK_PROPERTY);
+        }
+        assertSameResults(inLayers, onePass);
+        assertEquals(onePass.get(onePass.size() - 1).firstNonfiniteLayer(), inLayers.get(inLayers.size() - 1).firstNonfiniteLayer());
+    }
+
+    /** Hidden-layer gradients read in their layers over 7 steps of {@code t}. */
+    private static long readInLayers(TrialConfig t) {
+        Trainer trainer = new Trainer(t, null, true);
+        try {
+            for (int i = 0; i < 7; i++) trainer.step();
+            return trainer.probe.readInLayers();
+        } finally {
+            Trainer.releaseThreadWorkspaces();
+        }
+    }
+
     @Test
     void everyHiddenLayersBackPropagationUsesTheKeptPreOutput() {
         TrialConfig t = techniques().get(1); // batch norm between the dense layer and its activation
