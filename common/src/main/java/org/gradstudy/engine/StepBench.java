@@ -76,7 +76,19 @@ public final class StepBench {
     public static final int MAX_REPS = 400;
 
     /**
-     * Times {@code trial}'s step: {@code warmup} untimed steps per mode, then repetitions of {@code steps}
+     * Warm-up per mode, when the shape has time to fill (seconds > 0): at least this long, in as many steps as that
+     * takes (up to {@link #MAX_WARMUP_STEPS}), and at least the warm-up steps asked for. Ten steps of a small shape
+     * (relu d4 w64: 9 ms) end before the JIT compiles the probe's code for it: its warm-up steps ran at 2.7 ms
+     * against 0.9 ms once warm (bench of 2026-12-07), and its first timed repetitions paid for the compilation.
+     */
+    public static final double MIN_WARMUP_SECONDS = 0.5;
+
+    /** Warm-up steps per mode at most. */
+    public static final int MAX_WARMUP_STEPS = 2000;
+
+    /**
+     * Times {@code trial}'s step: {@code warmup} untimed steps per mode (and, when {@code seconds} > 0, as many more
+     * as fill {@link #MIN_WARMUP_SECONDS}), then repetitions of {@code steps}
      * steps per mode: at least {@code reps}, and as many more (up to {@link #MAX_REPS}) as fit in
      * {@code seconds} at the step time of the last half of the warm-up. The more repetitions, the less noise in
      * the median ratio: one repetition's ratio moves by about 3% either way from the next on this
@@ -94,7 +106,8 @@ public final class StepBench {
         if (warmup < 0 || steps < 1 || reps < 1 || !(seconds >= 0))
             throw new IllegalArgumentException("warmup >= 0, steps >= 1, reps >= 1, seconds >= 0");
         Training t = trial.training();
-        int total = warmup + steps * MAX_REPS + 1;
+        long warmupNs = seconds > 0 ? (long) (MIN_WARMUP_SECONDS * 1e9) : 0;
+        int total = Math.max(warmup, MAX_WARMUP_STEPS) + steps * MAX_REPS + 1;
         Training longer = new Training(total, t.batchSize(), t.dataset(), t.samples(), t.classes(), t.inputDim(),
                 t.testFraction(), t.precision(), t.smallStd(), t.largeStd(), t.file(), t.labelColumn(), t.dataFingerprint());
         TrialConfig sampled = new TrialConfig(trial.study(), trial.studySeed(), trial.replicate(), trial.seed(), trial.point(), longer, trial.probe());
@@ -109,11 +122,15 @@ public final class StepBench {
             double warmMs = 0; // the probe-off warm-up's last half, per step
             for (Mode m : Mode.values()) {
                 tr.attach(probes.get(m));
-                for (int i = 0; i < warmup; i++) {
+                double[] ms = new double[Math.max(warmup, MAX_WARMUP_STEPS)];
+                long start = System.nanoTime();
+                int n = 0; // at least warmup steps, and for at least warmupNs
+                while (n < warmup || System.nanoTime() - start < warmupNs && n < MAX_WARMUP_STEPS) {
                     long w0 = System.nanoTime();
                     tr.step();
-                    if (m == Mode.OFF && i >= warmup / 2) warmMs += (System.nanoTime() - w0) / 1e6 / (warmup - warmup / 2);
+                    ms[n++] = (System.nanoTime() - w0) / 1e6;
                 }
+                if (m == Mode.OFF) for (int i = n / 2; i < n; i++) warmMs += ms[i] / (n - n / 2);
             }
             if (warmMs > 0) reps = Math.max(reps, Math.min(MAX_REPS, (int) Math.ceil(seconds * 1000 / (3 * steps * warmMs))));
             for (Mode m : Mode.values()) {

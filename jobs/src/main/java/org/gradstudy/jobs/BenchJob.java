@@ -165,7 +165,8 @@ public final class BenchJob {
     void steps() {
         int every = (Integer) Setting.PROBE_EVERY.defaultValue();
         out.printf("%n== steps: ms per training step, batch %d, one thread; median of at least %d repetitions of %d steps (reps: as many as fit "
-                + "in %.0f s per shape, up to %d) after %d warm-up steps%n", BATCH, o.reps(), o.steps(), o.stepSeconds(), StepBench.MAX_REPS, o.warmup());
+                + "in %.0f s per shape, up to %d) after %d warm-up steps per mode%s%n", BATCH, o.reps(), o.steps(), o.stepSeconds(), StepBench.MAX_REPS,
+                o.warmup(), o.stepSeconds() > 0 ? String.format(", and more to fill %.1f s (up to %d)", StepBench.MIN_WARMUP_SECONDS, StepBench.MAX_WARMUP_STEPS) : "");
         out.println("   off = no probe; sampled = probe.every " + every + " (the default); every = probe.every 1; one network per shape, "
                 + "its probes attached in turn; overhead = median of paired ratios to off");
         out.printf("   a repetition runs each mode's steps in a block, or, at %.0f ms a step and more, the modes step by step in turn%n",
@@ -308,26 +309,33 @@ public final class BenchJob {
 
     // ---------------------------------------------------------------- rss
 
+    /**
+     * The rss section. Before the measured trials, twice as many untimed ones (16,000 at most): the executor's
+     * RSS climbs over its first 1,000-4,000 tiny trials, then stays flat. Sampled with Native Memory Tracking over 6000 trials
+     * (2026-12-07), the climb is the JIT's code cache (8 to 54 MB) and native memory outside the JVM's
+     * accounting (ND4J's and JavaCPP's allocations and caches, 20 to about 85 MB), neither growing further
+     * once warm: trials 3000-6000 and 3000-10000 of such runs had slopes of -1.9, +0.8 and +1.0 MB per 1000
+     * trials, while a warm-up of a tenth left the second half of 2000 measured trials on the climb (+2.4 to
+     * +24.7 MB per 1000 in ten runs). Capping glibc's arenas (MALLOC_ARENA_MAX=2) or fixing its mmap
+     * threshold changed nothing (+4.3, +11.7, +2.4; +5.4, +12.0, +17.9).
+     */
     void rss(java.nio.file.Path dir) {
-        // A study holds at most 1000 replicates of a point: past 2000 trials, widths 16, 15, ... are added.
-        int widths = (o.rssTrials() + 1999) / 2000, replicates = Math.max(1, o.rssTrials() / (2 * widths));
-        int warmupReplicates = Math.max(1, replicates / 10);
-        StringBuilder widthList = new StringBuilder();
-        for (int w = 0; w < widths; w++) widthList.append(w == 0 ? "" : ", ").append(16 - w);
-        long total = 2L * widths * replicates;
+        int[] measured = rssLayout(o.rssTrials()), warm = rssLayout(Math.min(2 * o.rssTrials(), 16_000));
+        String widthList = rssWidths(measured[0]), warmWidths = rssWidths(warm[0]);
+        long total = 2L * measured[0] * measured[1];
         out.printf("%n== rss: the executor's VmRSS over %d tiny trials (depth 2, width %s, 20 steps), after %d untimed ones%n",
-                total, widthList, 2L * widths * warmupReplicates);
+                total, widthList, 2L * warm[0] * warm[1]);
         out.printf("   one executor JVM of 2 cores (Spark's local-cluster master), its heap fixed at %d MB and touched at start: "
                 + "the RSS moves only with memory outside the heap (ND4J's native arrays, threads, JIT code)%n", ExecutorJvm.HEAP_MB);
         SparkSession spark = ExecutorJvm.session("gradstudy bench rss", 2);
         try {
-            RunJob.run(spark, parse(rssStudy("bench-rss-warmup", warmupReplicates, widthList)), new Warehouse(dir.resolve("warmup").toString()));
+            RunJob.run(spark, parse(rssStudy("bench-rss-warmup", warm[1], warmWidths)), new Warehouse(dir.resolve("warmup").toString()));
             String pid = Long.toString(ExecutorJvm.pid(30_000));
             MachineLoad load = MachineLoad.start();
             TaskSpan span = new TaskSpan();
             spark.sparkContext().addSparkListener(span);
             RssSampler rss = RssSampler.start(250, span, pid);
-            RunJob.run(spark, parse(rssStudy("bench-rss", replicates, widthList)), new Warehouse(dir.resolve("wh").toString()));
+            RunJob.run(spark, parse(rssStudy("bench-rss", measured[1], widthList)), new Warehouse(dir.resolve("wh").toString()));
             rss.stop();
             spark.sparkContext().removeSparkListener(span);
             List<long[]> samples = new ArrayList<>(); // {trials done, rss, threads} while trials ran
@@ -348,6 +356,22 @@ public final class BenchJob {
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * Widths and replicates of an rss study of about {@code trials} trials (relu and tanh at each width): a study
+     * holds at most 1000 replicates of a point, so past 2000 trials, widths 15, 14, ... are added to 16.
+     */
+    static int[] rssLayout(int trials) {
+        int widths = (trials + 1999) / 2000;
+        return new int[] {widths, Math.max(1, trials / (2 * widths))};
+    }
+
+    /** The first {@code n} widths of the rss studies, 16 down, as a study list's items. */
+    static String rssWidths(int n) {
+        StringBuilder list = new StringBuilder();
+        for (int w = 0; w < n; w++) list.append(w == 0 ? "" : ", ").append(16 - w);
+        return list.toString();
     }
 
     /** The rss section's study: relu and tanh, depth 2, the given widths, {@code replicates} seeds each. */

@@ -24,7 +24,7 @@ class BenchIT {
         assertEquals(0, Processes.run(log, 280, "gradstudy", "bench", "--only", "rss", "--quick", "--rss-trials", "20",
                 "--work", dir.resolve("work").toString()), () -> read(log));
         String out = read(log);
-        assertTrue(out.contains("over 20 tiny trials (depth 2, width 16, 20 steps), after 2 untimed ones"), out);
+        assertTrue(out.contains("over 20 tiny trials (depth 2, width 16, 20 steps), after 40 untimed ones"), out);
         // A sample: trials done, then the executor's RSS, which holds its whole pre-touched 1024 MB heap.
         Matcher m = Pattern.compile("(?m)^ +(\\d+) +(\\d+) +(\\d+)$").matcher(out);
         assertTrue(m.find(), out);
