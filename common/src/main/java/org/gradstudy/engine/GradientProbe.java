@@ -109,6 +109,22 @@ public final class GradientProbe extends BaseTrainingListener {
     private boolean anyEarly, earlyNonFinite;
     /** Whether a step that is not recorded checks the dense layers' gradients in the layers ({@link #IN_LAYER_CHECK_BYTES}). */
     private final boolean checkInLayers;
+    /** DL4J's updater, which can check a step's gradient as it divides it by the minibatch size; or null. */
+    private final FlatGradientUpdater updater;
+    /**
+     * Whether a step that is not recorded leaves its non-finite check to the updater's division
+     * ({@link FlatGradientUpdater#divideByMinibatch}): no clipping, a power-of-two minibatch, and a division that
+     * covers every gradient element but those checked here (batch norm's running statistics). Decided at the first step.
+     */
+    private Boolean checkInDivision;
+    /** This step's gradient and loss while the updater's division checks it, else null. */
+    private Gradient inDivision;
+    private double inDivisionLoss;
+    private final FlatGradientUpdater.Division division = new FlatGradientUpdater.Division() {
+        @Override public boolean wanted() { return inDivision != null; }
+
+        @Override public void divided(boolean finite) { GradientProbe.this.divided(finite); }
+    };
     private long readInLayers;
     /** The network's gradient-descent step, taking the update and parameter norms as it applies the update; or null. */
     private final NormedStep normed;
@@ -154,6 +170,7 @@ public final class GradientProbe extends BaseTrainingListener {
                 if (idx.length > 0 || layerOfOutput.containsKey(name)) sunk.add(dense);
             }
         this.normed = NormedStep.install(this.net, Arrays.stream(slots).map(ParamSlot::key).toArray(String[]::new), scratch, scratch2);
+        this.updater = this.net.getUpdater() instanceof FlatGradientUpdater f ? f : null;
         attach();
     }
 
@@ -166,6 +183,7 @@ public final class GradientProbe extends BaseTrainingListener {
         net.setListeners(this);
         for (KeptPreOutputDense.Impl dense : sunk) dense.sink(sink);
         if (normed != null) NormedStep.use(net, normed);
+        if (updater != null) updater.division(division);
     }
 
     /**
@@ -175,7 +193,7 @@ public final class GradientProbe extends BaseTrainingListener {
      */
     private void written(String layer, Gradient gradient) {
         boolean stats = schedule.get(step);
-        if (!stats && !checkInLayers) return; // one pass over the flat gradient at onGradientCalculation
+        if (!stats && (!checkInLayers || Boolean.TRUE.equals(checkInDivision))) return; // one pass over the flat gradient, or the division's
         int[] idx = slotsOfLayer.get(layer);
         if (idx == null) return;
         for (int i : idx) {
@@ -236,22 +254,20 @@ public final class GradientProbe extends BaseTrainingListener {
         // A scheduled step reads every slot's gradient anyway, counting its non-finite elements: only the
         // gradient entries outside the slots (batch norm's running statistics) need their own check then.
         // Any other step checks the whole flat gradient in one pass, and is recorded if it is not finite.
-        if (!nonFinite && !scheduled) nonFinite = !finite(gradient);
+        if (checkInDivision == null) checkInDivision = clipping == Clipping.NONE && updater != null && divisionCoversTheRest(gradient);
+        if (!nonFinite && !scheduled) {
+            if (checkInDivision) { // the updater's division checks, and records the step if it is not finite
+                inDivision = gradient;
+                inDivisionLoss = loss;
+            } else nonFinite = !finite(gradient);
+        }
         boolean record = scheduled || nonFinite;
         double valueClip = valueClip();
 
         double pre = 0, post;
         if (record) {
-            double sq = 0;
-            for (int i = 0; i < slots.length; i++) {
-                TensorStats g = grads[i] != null ? grads[i] : TensorStats.of(gradient.getGradientFor(slots[i].key()), scale, valueClip, scratch);
-                grads[i] = g;
-                slotL2[i] = g.l2();
-                sq += g.l2() * g.l2();
-                nonFinite |= g.nonFinite() > 0;
-            }
-            for (String key : unslotted(gradient)) nonFinite |= !TensorStats.allFinite(gradient.getGradientFor(key), scratch);
-            pre = Math.sqrt(sq);
+            pre = readGradients(gradient, scale);
+            nonFinite |= anyNonFinite(gradient);
         } else if (clipping == Clipping.GLOBAL_L2 || clipping == Clipping.LAYER_L2) {
             double sq = 0;
             for (int i = 0; i < slots.length; i++) {
@@ -261,12 +277,7 @@ public final class GradientProbe extends BaseTrainingListener {
             }
             pre = Math.sqrt(sq);
         }
-        if (nonFinite && firstNonFiniteStep == null) {
-            firstNonFiniteStep = step;
-            for (int i = 0; i < slots.length; i++)
-                if (grads[i].nonFinite() > 0)
-                    firstNonFiniteLayer = Math.max(firstNonFiniteLayer == null ? 0 : firstNonFiniteLayer, slots[i].layer());
-        }
+        if (nonFinite) firstNonFinite();
 
         boolean clipped;
         switch (clipping) {
@@ -303,20 +314,83 @@ public final class GradientProbe extends BaseTrainingListener {
             }
         }
         if (clipped) clippedSteps++;
-        if (record) {
-            if (nextParamL2Ready) System.arraycopy(nextParamL2, 0, paramL2, 0, slots.length);
-            else for (int i = 0; i < slots.length; i++) paramL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
-            pending = true;
-            pendingLoss = loss;
-            pendingPre = pre;
-            pendingPost = post;
-            pendingClipped = clipped;
-        }
+        if (record) pend(loss, pre, post, clipped);
         if (normed != null) normed.request(record || paramsStableBetweenSteps && schedule.get(step + 1));
+    }
+
+    /** Each slot's gradient statistics at {@code scale} (those read in their layers kept); the global L2 norm. */
+    private double readGradients(Gradient gradient, double scale) {
+        double sq = 0;
+        for (int i = 0; i < slots.length; i++) {
+            TensorStats g = grads[i] != null ? grads[i] : TensorStats.of(gradient.getGradientFor(slots[i].key()), scale, valueClip(), scratch);
+            grads[i] = g;
+            slotL2[i] = g.l2();
+            sq += g.l2() * g.l2();
+        }
+        return Math.sqrt(sq);
+    }
+
+    /** Whether any slot's statistics count a non-finite element, or any gradient outside the slots has one. */
+    private boolean anyNonFinite(Gradient gradient) {
+        boolean any = false;
+        for (TensorStats g : grads) any |= g.nonFinite() > 0;
+        for (String key : unslotted(gradient)) any |= !TensorStats.allFinite(gradient.getGradientFor(key), scratch);
+        return any;
+    }
+
+    /** Notes this step as the first non-finite one (unless one was), with its layer nearest the output with a non-finite gradient. */
+    private void firstNonFinite() {
+        if (firstNonFiniteStep != null) return;
+        firstNonFiniteStep = step;
+        for (int i = 0; i < slots.length; i++)
+            if (grads[i].nonFinite() > 0)
+                firstNonFiniteLayer = Math.max(firstNonFiniteLayer == null ? 0 : firstNonFiniteLayer, slots[i].layer());
+    }
+
+    /** This step's row waits for its update norms ({@link #iterationDone}): the parameter norms before the update, and the rest. */
+    private void pend(double loss, double pre, double post, boolean clipped) {
+        Model model = net;
+        if (nextParamL2Ready) System.arraycopy(nextParamL2, 0, paramL2, 0, slots.length);
+        else for (int i = 0; i < slots.length; i++) paramL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
+        pending = true;
+        pendingLoss = loss;
+        pendingPre = pre;
+        pendingPost = post;
+        pendingClipped = clipped;
+    }
+
+    /**
+     * The updater divided this step's gradient by the minibatch size, checking it (a step not recorded, no
+     * clipping): if anything was not finite, the step is recorded as {@link #onGradientCalculation} records one,
+     * from the divided gradient (the same bits as the raw gradient scaled: the size is a power of two).
+     */
+    private void divided(boolean finite) {
+        Gradient gradient = inDivision;
+        inDivision = null;
+        if (gradient == null) return;
+        if (finite) for (String key : unslotted(gradient)) finite &= TensorStats.allFinite(gradient.getGradientFor(key), scratch);
+        if (finite) return;
+        double pre = readGradients(gradient, 1.0);
+        firstNonFinite();
+        pend(inDivisionLoss, pre, pre, false);
+    }
+
+    /**
+     * Whether the updater's checked division covers every element of the flat gradient but those outside the
+     * slots (checked here), at this probe's minibatch size.
+     */
+    private boolean divisionCoversTheRest(Gradient gradient) {
+        long covered = updater.checkedDivisionCovers(batchSize);
+        if (covered < 0) return false;
+        for (String key : unslotted(gradient)) covered += gradient.getGradientFor(key).length();
+        return covered == gradient.gradient().length();
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
+        if (inDivision != null) // never seen: the division is checked at the first step (divisionCoversTheRest)
+            throw new IllegalStateException("step " + step + ": the updater did not divide the gradient by the minibatch size, "
+                    + "so its non-finite check did not run; rerun with -D" + FlatGradientUpdater.PROPERTY + "=false");
         boolean next = paramsStableBetweenSteps && schedule.get(step + 1);
         nextParamL2Ready = next;
         boolean fused = normed != null && normed.delivered(); // the step took both norms

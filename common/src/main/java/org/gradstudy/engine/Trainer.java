@@ -69,6 +69,7 @@ final class Trainer {
             net.setListeners();
             for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) if (l instanceof KeptPreOutputDense.Impl dense) dense.sink(null);
             NormedStep.use(net, null);
+            if (net.getUpdater() instanceof FlatGradientUpdater f) f.division(null);
         }
         attached = p;
     }

@@ -20,7 +20,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -201,8 +203,9 @@ class OverheadFixesTest {
     }
 
     /**
-     * A step that is not recorded checks its gradient for non-finite values in one pass when the gradient is
-     * smaller than {@link GradientProbe#IN_LAYER_CHECK_BYTES}, else in the dense layers: the same results either way
+     * A step that is not recorded, when the probe checks it itself (with the updater's division switched off; with
+     * clipping, or a minibatch that is not a power of two), checks its gradient for non-finite values in one pass when
+     * the gradient is smaller than {@link GradientProbe#IN_LAYER_CHECK_BYTES}, else in the dense layers: the same results either way
      * (every technique, recorded on every fourth step, and the diverging trial's first non-finite step and layer).
      */
     @Test
@@ -214,18 +217,71 @@ class OverheadFixesTest {
         // Steps 0 and 5 of 7 recorded: the small network checks its other five in one pass, the 1.3 MB one (W 400 x 400 doubles) in the layers.
         TrialConfig small = Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 12, 0.1, DOUBLE, new ProbeSettings(5), 1);
         TrialConfig large = Trials.of(Activation.RELU, Init.HE_NORMAL, 2, 400, 0.1, DOUBLE, new ProbeSettings(5), 1);
-        assertEquals(2 * 3 * 2, readInLayers(small), "recorded steps only");
-        assertEquals(7 * 2 * 2, readInLayers(large), "every step");
-        List<TrialResult> onePass = sampled.stream().map(TrialRunner::run).toList(), inLayers;
-        System.setProperty(GradientProbe.IN_LAYER_CHECK_PROPERTY, "0");
+        assertEquals(2 * 2 * 2, readInLayers(large), "recorded steps only: the updater's division checks the others");
+        List<TrialResult> onePass, inLayers;
+        System.setProperty(FlatGradientUpdater.CHECKED_DIVISION_PROPERTY, "false"); // the probe checks
         try {
+            assertEquals(2 * 3 * 2, readInLayers(small), "recorded steps only");
+            assertEquals(7 * 2 * 2, readInLayers(large), "every step");
+            onePass = sampled.stream().map(TrialRunner::run).toList();
+            System.setProperty(GradientProbe.IN_LAYER_CHECK_PROPERTY, "0");
             assertEquals(7 * 3 * 2, readInLayers(small), "every step, at -D" + GradientProbe.IN_LAYER_CHECK_PROPERTY + "=0");
             inLayers = sampled.stream().map(TrialRunner::run).toList();
         } finally {
             System.clearProperty(GradientProbe.IN_LAYER_CHECK_PROPERTY);
+            System.clearProperty(FlatGradientUpdater.CHECKED_DIVISION_PROPERTY);
         }
         assertSameResults(inLayers, onePass);
         assertEquals(onePass.get(onePass.size() - 1).firstNonfiniteLayer(), inLayers.get(inLayers.size() - 1).firstNonfiniteLayer());
+    }
+
+    /**
+     * A step that is not recorded, without clipping and with a power-of-two minibatch, leaves its non-finite check to
+     * the updater's division by the minibatch size: the same results as the probe's own check (every technique recorded
+     * on every fourth step, and the diverging trial's first non-finite step, layer and recorded row).
+     */
+    @Test
+    void unrecordedStepsFindTheSameNonFiniteStepInTheUpdatersDivision() {
+        List<TrialConfig> sampled = new ArrayList<>();
+        for (TrialConfig t : techniques())
+            sampled.add(t.probe().every() == 1 ? new TrialConfig(t.study(), t.studySeed(), t.replicate(), t.seed(), t.point(), t.training(),
+                    new ProbeSettings(4)) : t);
+        List<TrialResult> checked = sampled.stream().map(TrialRunner::run).toList(), own;
+        System.setProperty(FlatGradientUpdater.CHECKED_DIVISION_PROPERTY, "false");
+        try {
+            own = sampled.stream().map(TrialRunner::run).toList();
+        } finally {
+            System.clearProperty(FlatGradientUpdater.CHECKED_DIVISION_PROPERTY);
+        }
+        assertSameResults(own, checked);
+        TrialResult diverged = checked.get(checked.size() - 1);
+        assertEquals(own.get(own.size() - 1).firstNonfiniteLayer(), diverged.firstNonfiniteLayer());
+        TrialConfig t = sampled.get(sampled.size() - 1);
+        assertFalse(t.probe().records(diverged.firstNonfiniteStep(), t.training().steps()), "diverged at a step the schedule does not record");
+    }
+
+    /** Multiplying by a power of two's reciprocal gives ND4J's division's bits, and finds any non-finite element. */
+    @Test
+    void checkedDivisionIsNd4jsDivisionAndFindsNonFiniteElements() {
+        double[] values = {1.0, -3.7e-300, 4.9e-324, 1e308, -0.0, 0.1, 123456.789, Double.MIN_NORMAL, 7, 2.5e-310};
+        for (int batch : new int[] {1, 2, 64, 1024}) {
+            INDArray d = org.nd4j.linalg.factory.Nd4j.createFromArray(values), want = d.dup().divi(batch);
+            assertTrue(FlatGradientUpdater.scaleDoubles(TensorStats.firstElement(d), d.length(), 1.0 / batch));
+            assertArrayEquals(want.toDoubleVector(), d.toDoubleVector(), 0.0, "batch " + batch);
+            INDArray f = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1f, -3.7e-38f, 1.4e-45f, 3e38f, -0f, 0.1f, 7f}), wantF = f.dup().divi(batch);
+            assertTrue(FlatGradientUpdater.scaleFloats(TensorStats.firstElement(f), f.length(), 1f / batch));
+            assertArrayEquals(wantF.toFloatVector(), f.toFloatVector(), 0f, "batch " + batch);
+        }
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+            for (int at : new int[] {0, 5, 9}) { // in the unrolled part and in the tail
+                double[] v = values.clone();
+                v[at] = bad;
+                INDArray d = org.nd4j.linalg.factory.Nd4j.createFromArray(v);
+                assertFalse(FlatGradientUpdater.scaleDoubles(TensorStats.firstElement(d), d.length(), 1.0 / 64), bad + " at " + at);
+                INDArray f = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[] {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f});
+                f.putScalar(at, (float) bad);
+                assertFalse(FlatGradientUpdater.scaleFloats(TensorStats.firstElement(f), f.length(), 1f / 64), bad + " at " + at + " (float)");
+            }
     }
 
     /** Hidden-layer gradients read in their layers over 7 steps of {@code t}. */
