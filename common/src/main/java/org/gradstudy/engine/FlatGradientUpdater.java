@@ -22,6 +22,9 @@ import java.util.Map;
  * memory, which they do for every gradient DL4J's own back-propagation produces; the cached path then
  * applies the same operations to the same elements through views built once. Results are bit-for-bit the
  * same (tested); any other gradient goes through unchanged. Off with {@code -Dgradstudy.flatGradient=false}.
+ *
+ * <p>It also divides the gradient by the minibatch size itself, in a Java pass that checks for non-finite values
+ * on the way ({@link #divideByMinibatch}): the probe's check of the steps it does not record.
  */
 final class FlatGradientUpdater extends ComputationGraphUpdater {
     FlatGradientUpdater(ComputationGraph net) { super(net); }
@@ -46,10 +49,11 @@ final class FlatGradientUpdater extends ComputationGraphUpdater {
         void divided(boolean finite);
     }
 
-    /** The system property that leaves the probe's check to the probe ({@code false}): DL4J's own division. */
+    /** The system property that keeps DL4J's own division ({@code false}), the probe then checking with a pass of its own. */
     static final String CHECKED_DIVISION_PROPERTY = "gradstudy.checkedDivision";
     private static final sun.misc.Unsafe U = TensorStats.UNSAFE;
     private Division division;
+    private final Scratch scratch = new Scratch();
     /** The flat gradient's subsets that DL4J divides by the minibatch size (all but batch norm's running statistics). */
     private java.util.List<INDArray> subsets;
 
@@ -63,7 +67,8 @@ final class FlatGradientUpdater extends ComputationGraphUpdater {
      * subset a contiguous double or float array; not with {@code -Dgradstudy.checkedDivision=false}.
      */
     long checkedDivisionCovers(int batchSize) {
-        if (!Boolean.parseBoolean(System.getProperty(CHECKED_DIVISION_PROPERTY, "true")) || batchSize < 1 || Integer.bitCount(batchSize) != 1 || !isMiniBatch() || getFlattenedGradientsView() == null) return -1;
+        if (!Boolean.parseBoolean(System.getProperty(CHECKED_DIVISION_PROPERTY, "true")) || batchSize < 1 || Integer.bitCount(batchSize) != 1
+                || !isMiniBatch() || getFlattenedGradientsView() == null) return -1;
         long n = 0;
         for (INDArray s : subsets()) {
             if (s.elementWiseStride() != 1 || (s.dataType() != org.nd4j.linalg.api.buffer.DataType.DOUBLE
@@ -89,8 +94,15 @@ final class FlatGradientUpdater extends ComputationGraphUpdater {
      */
     @Override
     protected void divideByMinibatch(boolean isExternal, Gradient gradient, int batchSize) {
+        Division d = division;
+        boolean wanted = d != null && d.wanted();
         if (isExternal || checkedDivisionCovers(batchSize) < 0) {
             super.divideByMinibatch(isExternal, gradient, batchSize);
+            if (wanted) { // not expected (the probe asks only where this pass divides): the check in a pass of its own
+                boolean finite = true;
+                for (INDArray s : isExternal ? getMinibatchDivisionSubsets(gradient.gradient()) : subsets()) finite &= TensorStats.allFinite(s, scratch);
+                d.divided(finite);
+            }
             return;
         }
         boolean finite = true;
@@ -99,8 +111,7 @@ final class FlatGradientUpdater extends ComputationGraphUpdater {
             finite &= s.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? scaleDoubles(a, n, 1.0 / batchSize) : scaleFloats(a, n, 1f / batchSize);
             java.lang.ref.Reference.reachabilityFence(s);
         }
-        Division d = division;
-        if (d != null && d.wanted()) d.divided(finite);
+        if (wanted) d.divided(finite);
     }
 
     /** {@code x[i] *= r} over the {@code n} doubles at {@code a}; whether all of them were finite. */

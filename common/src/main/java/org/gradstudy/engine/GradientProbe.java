@@ -253,7 +253,8 @@ public final class GradientProbe extends BaseTrainingListener {
         boolean scheduled = schedule.get(step);
         // A scheduled step reads every slot's gradient anyway, counting its non-finite elements: only the
         // gradient entries outside the slots (batch norm's running statistics) need their own check then.
-        // Any other step checks the whole flat gradient in one pass, and is recorded if it is not finite.
+        // Any other step is checked by the updater's division by the minibatch size where it can (divided),
+        // else here, in the layers or in one pass over the flat gradient, and is recorded if it is not finite.
         if (checkInDivision == null) checkInDivision = clipping == Clipping.NONE && updater != null && divisionCoversTheRest(gradient);
         if (!nonFinite && !scheduled) {
             if (checkInDivision) { // the updater's division checks, and records the step if it is not finite
@@ -388,9 +389,9 @@ public final class GradientProbe extends BaseTrainingListener {
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        if (inDivision != null) // never seen: the division is checked at the first step (divisionCoversTheRest)
+        if (inDivision != null) // never seen: the probe leaves the check to the division only where DL4J divides (divisionCoversTheRest)
             throw new IllegalStateException("step " + step + ": the updater did not divide the gradient by the minibatch size, "
-                    + "so its non-finite check did not run; rerun with -D" + FlatGradientUpdater.PROPERTY + "=false");
+                    + "so its non-finite check did not run; rerun with -D" + FlatGradientUpdater.CHECKED_DIVISION_PROPERTY + "=false");
         boolean next = paramsStableBetweenSteps && schedule.get(step + 1);
         nextParamL2Ready = next;
         boolean fused = normed != null && normed.delivered(); // the step took both norms

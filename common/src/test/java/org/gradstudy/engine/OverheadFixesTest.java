@@ -284,6 +284,40 @@ class OverheadFixesTest {
             }
     }
 
+    /**
+     * The updater's division reports whether the gradient was finite to a probe that asks, by its own pass (a
+     * power-of-two minibatch) or after ND4J's division (any other: not expected, the probe then checks itself),
+     * and divides as ND4J does either way.
+     */
+    @Test
+    void theUpdatersDivisionReportsNonFiniteGradientsAtAnyMinibatchSize() {
+        Trainer trainer = new Trainer(techniques().get(0), null, false);
+        try {
+            trainer.step();
+            FlatGradientUpdater updater = (FlatGradientUpdater) trainer.net.getUpdater();
+            INDArray flat = updater.getFlattenedGradientsView();
+            List<Boolean> reports = new ArrayList<>();
+            updater.division(new FlatGradientUpdater.Division() {
+                @Override public boolean wanted() { return true; }
+
+                @Override public void divided(boolean finite) { reports.add(finite); }
+            });
+            for (int batch : new int[] {16, 12}) {
+                for (boolean bad : new boolean[] {false, true}) {
+                    flat.assign(1.5);
+                    if (bad) flat.putScalar(flat.length() - 1, Double.POSITIVE_INFINITY);
+                    INDArray want = flat.dup().divi(batch);
+                    updater.divideByMinibatch(false, trainer.net.gradient(), batch);
+                    assertEquals(!bad, reports.get(reports.size() - 1), "batch " + batch + (bad ? ", an infinity" : ""));
+                    assertArrayEquals(want.toDoubleVector(), flat.toDoubleVector(), 0.0, "batch " + batch);
+                }
+            }
+            assertEquals(4, reports.size());
+        } finally {
+            Trainer.releaseThreadWorkspaces();
+        }
+    }
+
     /** Hidden-layer gradients read in their layers over 7 steps of {@code t}. */
     private static long readInLayers(TrialConfig t) {
         Trainer trainer = new Trainer(t, null, true);
