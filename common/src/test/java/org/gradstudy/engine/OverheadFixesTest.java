@@ -205,15 +205,12 @@ class OverheadFixesTest {
     /**
      * A step that is not recorded, when the probe checks it itself (with the updater's division switched off; with
      * clipping, or a minibatch that is not a power of two), checks its gradient for non-finite values in one pass when
-     * the gradient is smaller than {@link GradientProbe#IN_LAYER_CHECK_BYTES}, else in the dense layers: the same results either way
-     * (every technique, recorded on every fourth step, and the diverging trial's first non-finite step and layer).
+     * the gradient is smaller than {@link GradientProbe#IN_LAYER_CHECK_BYTES}, else in the dense layers: the same results
+     * either way (every technique, recorded on every fourth step, and the diverging trial's first non-finite step and layer).
      */
     @Test
     void unrecordedStepsFindTheSameNonFiniteStepInOnePassAsInTheLayers() {
-        List<TrialConfig> sampled = new ArrayList<>();
-        for (TrialConfig t : techniques())
-            sampled.add(t.probe().every() == 1 ? new TrialConfig(t.study(), t.studySeed(), t.replicate(), t.seed(), t.point(), t.training(),
-                    new ProbeSettings(4)) : t);
+        List<TrialConfig> sampled = sampledTechniques();
         // Steps 0 and 5 of 7 recorded: the small network checks its other five in one pass, the 1.3 MB one (W 400 x 400 doubles) in the layers.
         TrialConfig small = Trials.of(Activation.RELU, Init.HE_NORMAL, 3, 12, 0.1, DOUBLE, new ProbeSettings(5), 1);
         TrialConfig large = Trials.of(Activation.RELU, Init.HE_NORMAL, 2, 400, 0.1, DOUBLE, new ProbeSettings(5), 1);
@@ -242,10 +239,7 @@ class OverheadFixesTest {
      */
     @Test
     void unrecordedStepsFindTheSameNonFiniteStepInTheUpdatersDivision() {
-        List<TrialConfig> sampled = new ArrayList<>();
-        for (TrialConfig t : techniques())
-            sampled.add(t.probe().every() == 1 ? new TrialConfig(t.study(), t.studySeed(), t.replicate(), t.seed(), t.point(), t.training(),
-                    new ProbeSettings(4)) : t);
+        List<TrialConfig> sampled = sampledTechniques();
         List<TrialResult> checked = sampled.stream().map(TrialRunner::run).toList(), own;
         System.setProperty(FlatGradientUpdater.CHECKED_DIVISION_PROPERTY, "false");
         try {
@@ -316,6 +310,15 @@ class OverheadFixesTest {
         } finally {
             Trainer.releaseThreadWorkspaces();
         }
+    }
+
+    /** {@link #techniques()}, those recorded every step recorded on every fourth step instead. */
+    private static List<TrialConfig> sampledTechniques() {
+        List<TrialConfig> sampled = new ArrayList<>();
+        for (TrialConfig t : techniques())
+            sampled.add(t.probe().every() == 1 ? new TrialConfig(t.study(), t.studySeed(), t.replicate(), t.seed(), t.point(), t.training(),
+                    new ProbeSettings(4)) : t);
+        return sampled;
     }
 
     /** Hidden-layer gradients read in their layers over 7 steps of {@code t}. */
