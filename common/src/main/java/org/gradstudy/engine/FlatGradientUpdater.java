@@ -29,6 +29,12 @@ import java.util.Map;
 final class FlatGradientUpdater extends ComputationGraphUpdater {
     FlatGradientUpdater(ComputationGraph net) { super(net); }
 
+    /** Whether this updater divides by the minibatch size itself where it can ({@link #CHECKED_DIVISION_PROPERTY}). */
+    private final boolean checkedDivision = Boolean.parseBoolean(System.getProperty(CHECKED_DIVISION_PROPERTY, "true"));
+    /** {@link #checkedDivisionCovers} for the last minibatch size asked (networks train on one size). */
+    private int coverageBatch = -1;
+    private long coverage;
+
     /** The system property that keeps DL4J's plain updater ({@code false}). */
     public static final String PROPERTY = "gradstudy.flatGradient";
 
@@ -64,11 +70,20 @@ final class FlatGradientUpdater extends ComputationGraphUpdater {
      * Elements of the flat gradient that the division covers when this updater can check as it divides a
      * minibatch of {@code batchSize}, else -1: the batch size a power of two (dividing by it is multiplying by
      * its exact reciprocal, the same bits as ND4J's division), the network trained on minibatches, and every
-     * subset a contiguous double or float array; not with {@code -Dgradstudy.checkedDivision=false}.
+     * subset a contiguous double or float array; not with {@code -Dgradstudy.checkedDivision=false} (read as the
+     * network is built).
      */
     long checkedDivisionCovers(int batchSize) {
-        if (!Boolean.parseBoolean(System.getProperty(CHECKED_DIVISION_PROPERTY, "true")) || batchSize < 1 || Integer.bitCount(batchSize) != 1
-                || !isMiniBatch() || getFlattenedGradientsView() == null) return -1;
+        if (getFlattenedGradientsView() == null) return -1; // before the first step
+        if (batchSize != coverageBatch) {
+            coverage = coverage(batchSize);
+            coverageBatch = batchSize;
+        }
+        return coverage;
+    }
+
+    private long coverage(int batchSize) {
+        if (!checkedDivision || batchSize < 1 || Integer.bitCount(batchSize) != 1 || !isMiniBatch()) return -1;
         long n = 0;
         for (INDArray s : subsets()) {
             if (s.elementWiseStride() != 1 || (s.dataType() != org.nd4j.linalg.api.buffer.DataType.DOUBLE

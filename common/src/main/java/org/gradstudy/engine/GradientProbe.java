@@ -350,9 +350,8 @@ public final class GradientProbe extends BaseTrainingListener {
 
     /** This step's row waits for its update norms ({@link #iterationDone}): the parameter norms before the update, and the rest. */
     private void pend(double loss, double pre, double post, boolean clipped) {
-        Model model = net;
         if (nextParamL2Ready) System.arraycopy(nextParamL2, 0, paramL2, 0, slots.length);
-        else for (int i = 0; i < slots.length; i++) paramL2[i] = TensorStats.l2(model.getParam(slots[i].key()), scratch);
+        else for (int i = 0; i < slots.length; i++) paramL2[i] = TensorStats.l2(net.getParam(slots[i].key()), scratch);
         pending = true;
         pendingLoss = loss;
         pendingPre = pre;
